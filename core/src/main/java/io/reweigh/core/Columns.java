@@ -1,0 +1,43 @@
+package io.reweigh.core;
+
+/** Column and folder names of the data contract (DESIGN.md §3). One place, so stages agree. */
+public final class Columns {
+  private Columns() {}
+
+  /** Canonical document columns inside the pipeline, whatever the input names are. */
+  public static final String ID = "id";
+
+  public static final String TEXT = "text";
+  public static final String DOMAIN = "domain";
+
+  /** Where a row came from: the input file and its 0-based row (Parquet) or 1-based line (JSONL). */
+  public static final String SOURCE_FILE = "source_file";
+
+  public static final String SOURCE_ROW = "source_row";
+
+  public static final String N_TOKENS = "n_tokens";
+  public static final String WEIGHT = "weight";
+  public static final String REJECT_REASON = "reject_reason";
+  public static final String RAW = "raw";
+
+  // commonness stage
+  public static final String LOG_PROB = "log_prob";
+  public static final String COMMONNESS = "commonness";
+  public static final String WEIGHT_SOFTDEDUP = "weight_softdedup";
+
+  /** Folder layout of an output directory. */
+  public static final String STAGES_DIR = "stages";
+
+  public static final String SHARDS_DIR = "shards";
+  public static final String REJECTS_DIR = "rejects";
+  public static final String MANIFEST = "manifest.json";
+  public static final String REPORT = "report.html";
+  public static final String COMMITTED = "_COMMITTED";
+  public static final String STATS = "_STATS.json";
+  public static final String TMP_DIR = "_tmp";
+
+  /** Prefix of the per-signal weight columns written to shards: weight_softdedup, … */
+  public static String weightColumn(String signal) {
+    return "weight_" + signal;
+  }
+}

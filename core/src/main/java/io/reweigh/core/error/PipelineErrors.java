@@ -1,0 +1,210 @@
+package io.reweigh.core.error;
+
+import io.reweigh.core.error.ReweighException.Kind;
+import java.util.Collection;
+import java.util.stream.Collectors;
+
+/**
+ * The one factory of user-facing errors. Every message names the key, file or row and the value,
+ * says why it is a problem and what to do. Tests pin this wording: change it on purpose only.
+ */
+public final class PipelineErrors {
+  private PipelineErrors() {}
+
+  // ---- configuration -------------------------------------------------------------------------
+
+  public static ReweighException unknownKey(
+      String key, String origin, Collection<String> validKeys, String suggestion) {
+    return new ReweighException(
+        Kind.USAGE,
+        "Unknown config key '" + key + "'" + (origin == null ? "" : " (" + origin + ")") + ".",
+        suggestion == null
+            ? "reweigh has no such setting."
+            : "reweigh has no such setting; did you mean '" + suggestion + "'?",
+        "Use one of: " + String.join(", ", validKeys) + " (docs/config.md describes each).",
+        null);
+  }
+
+  public static ReweighException invalidValue(
+      String key, Object value, String origin, String expected) {
+    return new ReweighException(
+        Kind.USAGE,
+        "Invalid value for config key '"
+            + key
+            + "': "
+            + render(value)
+            + (origin == null ? "" : " (" + origin + ")")
+            + ".",
+        "expected " + expected + ".",
+        "Set " + key + " to " + expected + ", e.g. --set " + key + "=<value>.",
+        null);
+  }
+
+  public static ReweighException badSetArgument(String arg) {
+    return new ReweighException(
+        Kind.USAGE,
+        "Cannot read --set '" + arg + "'.",
+        "--set takes KEY=VALUE where VALUE is a HOCON value.",
+        "Write it as --set softdedup.order=5 or --set 'stages=[commonness]'.",
+        null);
+  }
+
+  public static ReweighException configFileUnreadable(String path, String detail) {
+    return new ReweighException(
+        Kind.USAGE,
+        "Cannot read config file '" + path + "'.",
+        detail,
+        "Check that the file exists and is valid HOCON (conf/reweigh.conf is an example).",
+        null);
+  }
+
+  public static ReweighException usage(String problem, String fix) {
+    return new ReweighException(Kind.USAGE, problem, null, fix, null);
+  }
+
+  // ---- input ---------------------------------------------------------------------------------
+
+  public static ReweighException inputNotFound(String path) {
+    return new ReweighException(
+        Kind.INPUT,
+        "Input path '" + path + "' does not exist.",
+        "no file, directory or glob match at that location.",
+        "Check the --input value (scheme, bucket, spelling) and that this job may read it.",
+        null);
+  }
+
+  public static ReweighException noInputFiles(String path, String format) {
+    return new ReweighException(
+        Kind.INPUT,
+        "Input path '" + path + "' holds no " + format + " files.",
+        "reweigh reads *.parquet and *.jsonl / *.json / *.jsonl.gz files (names starting with '_' or"
+            + " '.' are skipped).",
+        "Point --input at the data files, or set input.format to the format they have.",
+        null);
+  }
+
+  public static ReweighException unknownFormat(String file) {
+    return new ReweighException(
+        Kind.INPUT,
+        "Cannot tell the format of input file '" + file + "'.",
+        "input.format=auto decides by extension (.parquet, .jsonl, .json, .jsonl.gz).",
+        "Rename the file or set input.format=parquet or input.format=jsonl.",
+        null);
+  }
+
+  public static ReweighException mixedFormats(String path) {
+    return new ReweighException(
+        Kind.INPUT,
+        "Input path '" + path + "' mixes Parquet and JSONL files.",
+        "one run reads one format.",
+        "Split the input, or set input.format to the format to read (files of the other are then"
+            + " skipped).",
+        null);
+  }
+
+  public static ReweighException badParquetFile(String file, String detail, Throwable cause) {
+    return new ReweighException(
+        Kind.INPUT,
+        "Input file '" + file + "' is not a readable Parquet file.",
+        detail,
+        "Re-export the file, or remove it from the input directory.",
+        cause);
+  }
+
+  public static ReweighException unreadableFile(String file, String detail, Throwable cause) {
+    return new ReweighException(
+        Kind.INPUT,
+        "Input file '" + file + "' cannot be read.",
+        detail,
+        "Check permissions and that the file is complete.",
+        cause);
+  }
+
+  public static ReweighException missingColumn(
+      String file, String column, String key, Collection<String> available) {
+    return new ReweighException(
+        Kind.INPUT,
+        "Input file '" + file + "' has no column '" + column + "' (" + key + ").",
+        "its columns are: " + String.join(", ", available) + ".",
+        "Set --set " + key + "=<column> to the column that holds it.",
+        null);
+  }
+
+  public static ReweighException wrongColumnType(
+      String file, String column, String key, String actual) {
+    return new ReweighException(
+        Kind.INPUT,
+        "Column '"
+            + column
+            + "' ("
+            + key
+            + ") in input file '"
+            + file
+            + "' has type "
+            + actual
+            + ", not string.",
+        "the text (and id, domain) columns must hold strings.",
+        "Cast the column to string when exporting, or set " + key + " to a string column.",
+        null);
+  }
+
+  public static ReweighException noIdColumn(String file, String column) {
+    return new ReweighException(
+        Kind.INPUT,
+        "Input file '" + file + "' has no id column '" + column + "'.",
+        "every document needs a stable id (input.id-column).",
+        "Set --set input.id-column=<column>, or --set input.generate-ids=true to derive ids from"
+            + " file name and row index.",
+        null);
+  }
+
+  // ---- pipeline ------------------------------------------------------------------------------
+
+  public static ReweighException accountingBroken(long in, long out, long rejected) {
+    return new ReweighException(
+        Kind.INTERNAL,
+        "Row accounting failed: input rows "
+            + in
+            + " != rows in shards "
+            + out
+            + " + rejected rows "
+            + rejected
+            + ".",
+        "a stage lost or invented rows; the shards cannot be trusted.",
+        "Rerun with --force; if it persists, report it with manifest.json attached.",
+        null);
+  }
+
+  public static ReweighException missingScores(String stage, long missing, String exampleId) {
+    return new ReweighException(
+        Kind.INTERNAL,
+        "Stage '" + stage + "' has no score for " + missing + " documents (e.g. id " + exampleId + ").",
+        "its committed table does not cover the current input.",
+        "Rerun with --force to recompute the stage.",
+        null);
+  }
+
+  public static ReweighException outputNotUsable(String path, String detail) {
+    return new ReweighException(
+        Kind.USAGE,
+        "Output directory '" + path + "' cannot be used.",
+        detail,
+        "Choose an empty directory or one written by an earlier reweigh run.",
+        null);
+  }
+
+  public static ReweighException internal(String problem, Throwable cause) {
+    return new ReweighException(
+        Kind.INTERNAL, problem, cause == null ? null : cause.toString(), null, cause);
+  }
+
+  static String render(Object value) {
+    if (value instanceof String s) {
+      return "'" + s + "'";
+    }
+    if (value instanceof Collection<?> c) {
+      return c.stream().map(PipelineErrors::render).collect(Collectors.joining(", ", "[", "]"));
+    }
+    return String.valueOf(value);
+  }
+}

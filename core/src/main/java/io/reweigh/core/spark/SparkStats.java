@@ -1,0 +1,109 @@
+package io.reweigh.core.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Exact, partitioning-independent statistics. Floating-point sums in Spark depend on the order in
+ * which partitions are combined; these helpers sum in DECIMAL(38,18) (exact and associative) and
+ * derive quantiles from global ranks, so that the same input gives the same bits whatever the
+ * number of executors or partitions (DESIGN.md §3, determinism).
+ */
+public final class SparkStats {
+  private SparkStats() {}
+
+  /** Exact sum of a double column (as DECIMAL(38,18)), returned as double. Empty → 0. */
+  public static double exactSum(Dataset<Row> df, String column) {
+    Row r =
+        df.agg(functions.sum(col(column).cast(DataTypes.createDecimalType(38, 18)))).first();
+    BigDecimal s = r.isNullAt(0) ? BigDecimal.ZERO : r.getDecimal(0);
+    return s.doubleValue();
+  }
+
+  /** Exact mean of a double column; NaN for an empty dataset. */
+  public static double exactMean(Dataset<Row> df, String column) {
+    Row r =
+        df.agg(
+                functions.sum(col(column).cast(DataTypes.createDecimalType(38, 18))),
+                functions.count(col(column)))
+            .first();
+    long n = r.getLong(1);
+    return n == 0 ? Double.NaN : r.getDecimal(0).doubleValue() / n;
+  }
+
+  /**
+   * Adds a 0-based global rank column in the total order (value, tieBreak). The tie-break column
+   * must be unique (the document id), which makes the rank deterministic.
+   */
+  public static Dataset<Row> withRank(
+      Dataset<Row> df, String valueCol, String tieBreakCol, String rankCol) {
+    SparkSession spark = df.sparkSession();
+    Dataset<Row> sorted = df.orderBy(col(valueCol), col(tieBreakCol));
+    StructType schema = sorted.schema().add(rankCol, DataTypes.LongType, false);
+    JavaRDD<Row> ranked =
+        sorted
+            .javaRDD()
+            .zipWithIndex()
+            .map(
+                t -> {
+                  Row r = t._1();
+                  Object[] vals = new Object[r.length() + 1];
+                  for (int i = 0; i < r.length(); i++) {
+                    vals[i] = r.get(i);
+                  }
+                  vals[r.length()] = t._2();
+                  return RowFactory.create(vals);
+                });
+    return spark.createDataFrame(ranked, schema);
+  }
+
+  /** The values of {@code valueCol} at the given ranks, in the order asked. */
+  public static double[] valuesAtRanks(
+      Dataset<Row> ranked, String valueCol, String rankCol, long... ranks) {
+    Object[] wanted = Arrays.stream(ranks).boxed().toArray();
+    Map<Long, Double> found = new LinkedHashMap<>();
+    for (Row r : ranked.filter(col(rankCol).isin(wanted)).select(rankCol, valueCol).collectAsList()) {
+      found.put(r.getLong(0), r.getDouble(1));
+    }
+    double[] out = new double[ranks.length];
+    for (int i = 0; i < ranks.length; i++) {
+      Double v = found.get(ranks[i]);
+      if (v == null) {
+        throw new IllegalStateException("no row at rank " + ranks[i]);
+      }
+      out[i] = v;
+    }
+    return out;
+  }
+
+  /** min, median (approximate, rel. error ≤ 1e-4), max and exact mean of a column. */
+  public static Map<String, Double> summary(Dataset<Row> df, String column) {
+    Row r =
+        df.agg(
+                functions.min(col(column)),
+                functions.percentile_approx(col(column), functions.lit(0.5), functions.lit(10000)),
+                functions.max(col(column)),
+                functions.sum(col(column).cast(DataTypes.createDecimalType(38, 18))),
+                functions.count(col(column)))
+            .first();
+    Map<String, Double> out = new LinkedHashMap<>();
+    long n = r.getLong(4);
+    out.put("min", n == 0 ? null : r.getDouble(0));
+    out.put("median", n == 0 ? null : r.getDouble(1));
+    out.put("max", n == 0 ? null : r.getDouble(2));
+    out.put("mean", n == 0 ? null : r.getDecimal(3).doubleValue() / n);
+    return out;
+  }
+}

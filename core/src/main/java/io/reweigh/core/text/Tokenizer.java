@@ -1,0 +1,38 @@
+package io.reweigh.core.text;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits text into tokens. Implementations are immutable and thread-safe, so one instance can be
+ * shared by every task thread of an executor.
+ */
+public interface Tokenizer extends Serializable {
+
+  /** Receives the tokens of a text as char ranges; no String is allocated per token. */
+  @FunctionalInterface
+  interface TokenSink {
+    void token(CharSequence text, int start, int end);
+  }
+
+  /** Visits every token of text in order. */
+  void forEachToken(CharSequence text, TokenSink sink);
+
+  /** 64-bit ids of the tokens, in order (the n-gram machinery works on these). */
+  long[] tokenIds(CharSequence text);
+
+  /** Number of tokens in text. */
+  default int count(CharSequence text) {
+    int[] n = {0};
+    forEachToken(text, (t, s, e) -> n[0]++);
+    return n[0];
+  }
+
+  /** The tokens as strings (tests, debugging, reports). */
+  default List<String> tokenize(CharSequence text) {
+    List<String> out = new ArrayList<>();
+    forEachToken(text, (t, s, e) -> out.add(t.subSequence(s, e).toString()));
+    return out;
+  }
+}
