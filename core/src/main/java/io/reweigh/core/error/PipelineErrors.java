@@ -148,6 +148,16 @@ public final class PipelineErrors {
         null);
   }
 
+  public static ReweighException noTextFieldInFile(String file, String field, long lines) {
+    return new ReweighException(
+        Kind.INPUT,
+        "Input file '" + file + "' has no field '" + field + "' (input.text-column) in any of its "
+            + lines + " lines.",
+        "the text field is named differently in this file, or the file is not a corpus file.",
+        "Set --set input.text-column=<field>, or remove the file from the input.",
+        null);
+  }
+
   public static ReweighException noIdColumn(String file, String column) {
     return new ReweighException(
         Kind.INPUT,

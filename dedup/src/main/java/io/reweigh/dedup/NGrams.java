@@ -1,0 +1,66 @@
+package io.reweigh.dedup;
+
+import io.reweigh.core.hash.Hash64;
+
+/**
+ * n-gram keys of a document (DESIGN.md §4.1). The token sequence is padded with n−1 {@code <s>} and
+ * one {@code </s>}; every real token and {@code </s>} is a predicted position, so a document of L
+ * tokens has T = L + 1 positions. At each position j and for every order k = 1..n it yields
+ *
+ * <ul>
+ *   <li>{@code s[k-1]} = key of the k-gram w[j-k+1..j] (the gram ending at j), and
+ *   <li>{@code c[k-1]} = key of its context w[j-k+1..j-1] (the k−1 tokens before j).
+ * </ul>
+ *
+ * Keys are 64-bit hashes built right to left, so the context of order k at j equals the key of the
+ * (k−1)-gram ending at j−1. With 2^64 keys the expected number of colliding pairs among m distinct
+ * n-grams is m²/2^65: about 0.03 for a billion, 3 for ten billion (docs/softdedup.md).
+ */
+public final class NGrams {
+  private NGrams() {}
+
+  /** Sentence boundary tokens and the empty context: fixed values outside the token hash range use. */
+  public static final long BOS = Hash64.fmix64(0x3C733E0000000001L);
+
+  public static final long EOS = Hash64.fmix64(0x3C2F733E00000002L);
+  public static final long EMPTY = Hash64.fmix64(0x454D505459000003L);
+
+  /** Receives the keys of one position; the arrays are reused between calls. */
+  @FunctionalInterface
+  public interface PositionSink {
+    void position(int j, long[] s, long[] c);
+  }
+
+  /** Number of predicted positions of a document with the given number of tokens. */
+  public static int positions(int tokens) {
+    return tokens + 1;
+  }
+
+  public static void forEachPosition(long[] tokens, int n, PositionSink sink) {
+    int pad = n - 1;
+    int len = pad + tokens.length + 1;
+    long[] s = new long[n];
+    long[] c = new long[n];
+    for (int j = pad; j < len; j++) {
+      long w = tokenAt(tokens, pad, j);
+      s[0] = Hash64.combine(EMPTY, w);
+      c[0] = EMPTY;
+      for (int k = 2; k <= n; k++) {
+        long prev = tokenAt(tokens, pad, j - k + 1);
+        c[k - 1] = Hash64.combine(c[k - 2], prev);
+        s[k - 1] = Hash64.combine(s[k - 2], prev);
+      }
+      sink.position(j - pad, s, c);
+    }
+  }
+
+  private static long tokenAt(long[] tokens, int pad, int j) {
+    if (j < pad) {
+      return BOS;
+    }
+    if (j - pad < tokens.length) {
+      return tokens[j - pad];
+    }
+    return EOS;
+  }
+}

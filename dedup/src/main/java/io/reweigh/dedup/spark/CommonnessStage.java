@@ -1,0 +1,117 @@
+package io.reweigh.dedup.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.reweigh.core.Columns;
+import io.reweigh.core.spark.SparkStats;
+import io.reweigh.core.weights.WeightMath;
+import io.reweigh.dedup.CommonnessParams;
+import io.reweigh.dedup.Weighting;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The commonness stage (SoftDedup, He et al. 2024): scores every usable document with an n-gram LM
+ * trained on the corpus itself and turns commonness into weight_softdedup. Output columns: id,
+ * n_tokens, log_prob, commonness, weight_softdedup.
+ */
+public final class CommonnessStage {
+  private CommonnessStage() {}
+
+  /** Computes the score table and writes it (Parquet, zstd) to {@code path}; returns stats. */
+  public static Map<String, Object> run(
+      SparkSession spark, Dataset<Row> docs, CommonnessParams p, String path) {
+    Map<String, Object> stats = new LinkedHashMap<>();
+    stats.put("mode", p.mode());
+    stats.put("order", p.order());
+    Dataset<Row> input = docs.select(Columns.ID, Columns.TEXT);
+    Dataset<Row> scores =
+        p.mode().equals("sketch")
+            ? SketchCommonness.score(spark, input, p, stats)
+            : ExactCommonness.score(spark, input, p, stats);
+    scores.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long n = scores.count();
+      long expected = docs.count();
+      if (n != expected) {
+        throw new IllegalStateException(
+            "commonness scored " + n + " documents of " + expected + " (lost rows)");
+      }
+      Dataset<Row> weighted = weights(scores, p, n, stats);
+      weighted
+          .select(
+              Columns.ID, Columns.N_TOKENS, Columns.LOG_PROB, Columns.COMMONNESS,
+              Columns.WEIGHT_SOFTDEDUP)
+          .write()
+          .option("compression", "zstd")
+          .parquet(path);
+      Dataset<Row> written = spark.read().parquet(path);
+      stats.put("rows", n);
+      stats.put("commonness", SparkStats.summary(written, Columns.COMMONNESS));
+      stats.put("weight", SparkStats.summary(written, Columns.WEIGHT_SOFTDEDUP));
+      return stats;
+    } finally {
+      scores.unpersist();
+    }
+  }
+
+  /** Commonness → weight_softdedup: segmented or inverse, clipped by quantiles, mean 1. */
+  static Dataset<Row> weights(
+      Dataset<Row> scores, CommonnessParams p, long n, Map<String, Object> stats) {
+    Column raw;
+    Dataset<Row> base = scores;
+    if (p.weighting().equals("segmented")) {
+      int k = (int) Math.min(p.segments(), n);
+      Dataset<Row> ranked = SparkStats.withRank(scores, Columns.COMMONNESS, Columns.ID, "_r");
+      base =
+          ranked.withColumn(
+              "_seg", functions.expr("cast(least(" + (k - 1) + ", (_r * " + k + ") div " + n + ") as int)"));
+      double[] means = new double[k];
+      for (Row r :
+          base.groupBy("_seg")
+              .agg(
+                  functions.sum(col(Columns.COMMONNESS).cast(DataTypes.createDecimalType(38, 18))),
+                  functions.count(functions.lit(1)))
+              .collectAsList()) {
+        means[r.getInt(0)] = r.getDecimal(1).doubleValue() / r.getLong(2);
+      }
+      double[] w = Weighting.segmentWeights(means);
+      Column c = functions.lit(w[k - 1]);
+      for (int i = k - 2; i >= 0; i--) {
+        c = functions.when(col("_seg").equalTo(i), functions.lit(w[i])).otherwise(c);
+      }
+      raw = c;
+      stats.put("segment_mean_commonness", means);
+    } else {
+      raw =
+          functions
+              .udf(
+                  (org.apache.spark.sql.api.java.UDF1<Double, Double>) WeightMath::inverse,
+                  DataTypes.DoubleType)
+              .apply(col(Columns.COMMONNESS));
+    }
+    Dataset<Row> withRaw = base.withColumn("_w", raw);
+    Dataset<Row> rankedW = SparkStats.withRank(withRaw.select(Columns.ID, "_w"), "_w", Columns.ID, "_rw");
+    double[] bounds =
+        SparkStats.valuesAtRanks(
+            rankedW,
+            "_w",
+            "_rw",
+            WeightMath.quantileRank(p.clipLow(), n),
+            WeightMath.quantileRank(p.clipHigh(), n));
+    Dataset<Row> clipped =
+        withRaw.withColumn(
+            "_wc", functions.least(functions.greatest(col("_w"), functions.lit(bounds[0])), functions.lit(bounds[1])));
+    double mean = SparkStats.exactMean(clipped, "_wc");
+    stats.put("clip_low", bounds[0]);
+    stats.put("clip_high", bounds[1]);
+    return clipped.withColumn(Columns.WEIGHT_SOFTDEDUP, col("_wc").divide(mean));
+  }
+}

@@ -1,0 +1,155 @@
+package io.reweigh.dedup.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.reweigh.core.Columns;
+import io.reweigh.core.error.PipelineErrors;
+import io.reweigh.core.hash.Hash64;
+import io.reweigh.core.text.Tokenizer;
+import io.reweigh.core.weights.RankCorrelation;
+import io.reweigh.dedup.CommonnessParams;
+import io.reweigh.dedup.DocScore;
+import io.reweigh.dedup.KneserNeyModel;
+import io.reweigh.dedup.SketchLm;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.sketch.CountMinSketch;
+
+/**
+ * Sketch mode: one count-min sketch of every gram and history key, built per partition, merged
+ * with a tree reduce and broadcast; documents are then scored in a map pass with no shuffle
+ * (DESIGN.md §4.1). Each estimate over-counts by at most eps × (all updates) with probability
+ * confidence; memory is 8 bytes × ceil(2/eps) × ceil(log2(1/(1−confidence))).
+ */
+final class SketchCommonness {
+  private SketchCommonness() {}
+
+  static final int SKETCH_SEED = 42;
+
+  static Dataset<Row> score(
+      SparkSession spark, Dataset<Row> docs, CommonnessParams p, Map<String, Object> stats) {
+    checkMemory(spark, p);
+    int n = p.order();
+    Tokenizer tok = p.tokenizer();
+    double eps = p.eps();
+    double conf = p.confidence();
+    CountMinSketch sketch =
+        docs.select(Columns.TEXT)
+            .javaRDD()
+            .mapPartitions(
+                it -> {
+                  CountMinSketch cms = CountMinSketch.create(eps, conf, SKETCH_SEED);
+                  while (it.hasNext()) {
+                    SketchLm.addTo(tok.tokenIds(it.next().getString(0)), n, cms::add);
+                  }
+                  return Collections.singletonList(cms).iterator();
+                })
+            .treeReduce(CountMinSketch::mergeInPlace, 2);
+    stats.put("sketch_eps", eps);
+    stats.put("sketch_confidence", conf);
+    stats.put("sketch_depth", sketch.depth());
+    stats.put("sketch_width", sketch.width());
+    stats.put("sketch_bytes", 8L * sketch.depth() * sketch.width());
+    stats.put("sketch_updates", sketch.totalCount());
+    stats.put("sketch_error_bound", eps * sketch.totalCount());
+    Broadcast<CountMinSketch> b = new JavaSparkContext(spark.sparkContext()).broadcast(sketch);
+    StructType schema =
+        new StructType()
+            .add(Columns.ID, DataTypes.StringType, false)
+            .add("lpf", DataTypes.LongType, false)
+            .add("positions", DataTypes.LongType, false);
+    MapPartitionsFunction<Row, Row> scoreFn =
+        it -> {
+          CountMinSketch cms = b.value();
+          List<Row> out = new ArrayList<>();
+          while (it.hasNext()) {
+            Row r = it.next();
+            DocScore ds = SketchLm.score(tok.tokenIds(r.getString(1)), n, cms::estimateCount);
+            out.add(RowFactory.create(r.getString(0), ds.logProbFixed(), (long) ds.positions()));
+          }
+          return out.iterator();
+        };
+    Dataset<Row> perDoc =
+        docs.select(Columns.ID, Columns.TEXT).mapPartitions(scoreFn, Encoders.row(schema));
+    if (p.validationDocs() > 0) {
+      stats.put("validation", validate(docs, p));
+    }
+    return ExactCommonness.finish(perDoc);
+  }
+
+  /**
+   * Rank agreement with exact mode on a seeded sample: both models are trained and evaluated on
+   * the same sample of documents, exact KN in memory, sketch LM on a local sketch of the same
+   * (eps, confidence); reported as Spearman ρ of their commonness.
+   */
+  static Map<String, Object> validate(Dataset<Row> docs, CommonnessParams p) {
+    long seed = p.seed();
+    List<Row> sample =
+        docs.select(Columns.ID, Columns.TEXT)
+            .withColumn(
+                "_h",
+                functions
+                    .udf(
+                        (org.apache.spark.sql.api.java.UDF1<String, Long>)
+                            id -> Hash64.seeded(seed ^ 0x7E57L, id),
+                        DataTypes.LongType)
+                    .apply(col(Columns.ID)))
+            .orderBy("_h", Columns.ID)
+            .limit(p.validationDocs())
+            .collectAsList();
+    List<long[]> ids = new ArrayList<>();
+    for (Row r : sample) {
+      ids.add(p.tokenizer().tokenIds(r.getString(1)));
+    }
+    if (ids.size() < 3) {
+      return Map.of("docs", ids.size());
+    }
+    KneserNeyModel exact = KneserNeyModel.train(ids, p.order());
+    CountMinSketch cms = CountMinSketch.create(p.eps(), p.confidence(), SKETCH_SEED);
+    for (long[] d : ids) {
+      SketchLm.addTo(d, p.order(), cms::add);
+    }
+    double[] a = new double[ids.size()];
+    double[] s = new double[ids.size()];
+    for (int i = 0; i < ids.size(); i++) {
+      a[i] = exact.score(ids.get(i)).commonness();
+      s[i] = SketchLm.score(ids.get(i), p.order(), cms::estimateCount).commonness();
+    }
+    return Map.of("docs", ids.size(), "spearman_vs_exact", RankCorrelation.spearman(a, s));
+  }
+
+  /** Fails fast, naming the key, when the sketch cannot fit in executor memory. */
+  static void checkMemory(SparkSession spark, CommonnessParams p) {
+    long bytes = p.sketchBytes();
+    long available;
+    if (spark.sparkContext().isLocal()) {
+      available = Runtime.getRuntime().maxMemory();
+    } else {
+      available = spark.sparkContext().getConf().getSizeAsBytes("spark.executor.memory", "1g");
+    }
+    // one sketch per running task plus the merge target and the broadcast copy
+    if (bytes * 3 > available) {
+      throw PipelineErrors.usage(
+          String.format(
+              "softdedup.sketch.eps=%s needs a count-min sketch of %,d MB, more than a third of the"
+                  + " %,d MB of executor memory.",
+              p.eps(), bytes >> 20, available >> 20),
+          "Raise softdedup.sketch.eps (memory ∝ 1/eps; 1e-6 needs ~112 MB at confidence 0.99),"
+              + " or give executors more memory (spark.executor.memory / driver memory in local"
+              + " mode).");
+    }
+  }
+}

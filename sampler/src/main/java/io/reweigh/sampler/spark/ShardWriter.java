@@ -1,0 +1,266 @@
+package io.reweigh.sampler.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.reweigh.core.Columns;
+import io.reweigh.core.error.PipelineErrors;
+import io.reweigh.core.hash.Hash64;
+import io.reweigh.core.hash.Sha256;
+import io.reweigh.core.spark.SerializableHadoopConf;
+import io.reweigh.core.spark.SparkStats;
+import io.reweigh.core.weights.WeightMath;
+import io.reweigh.sampler.SamplerParams;
+import io.reweigh.sampler.ShardPlan;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Weighted mode of the sampler (DESIGN.md §4.4): joins the committed score tables to the usable
+ * documents, combines the signals into one weight (product of powers, ratio-clipped around the
+ * median, normalised to mean 1), orders the documents by a seeded hash of their id and writes
+ * shards of exactly {@code shardRows} rows named part-NNNNN-of-MMMMM.parquet (zstd). All sums and
+ * quantiles are exact (SparkStats), so the bytes do not depend on partitioning.
+ */
+public final class ShardWriter {
+  private ShardWriter() {}
+
+  /** One written shard, as listed in the manifest. */
+  public record ShardInfo(String path, long rows, long tokens, double weightSum, String sha256)
+      implements Serializable {}
+
+  /** The shards and weight statistics. */
+  public record Result(List<ShardInfo> shards, long rows, Map<String, Object> weightStats) {}
+
+  /** Columns of the docs table that are not carried to the shards. */
+  private static final Set<String> INTERNAL =
+      Set.of(Columns.SOURCE_FILE, Columns.SOURCE_ROW, Columns.REJECT_REASON, Columns.RAW,
+          Columns.N_TOKENS);
+
+  /**
+   * Writes the shards into {@code tmpDir/shards}; the caller moves that folder into place.
+   *
+   * @param docs usable documents (ingest table): id, text, domain, extras, n_tokens, …
+   * @param tables score table of each signal in params, keyed by signal name: id + weight column
+   */
+  public static Result write(
+      SparkSession spark,
+      Dataset<Row> docs,
+      Map<String, Dataset<Row>> tables,
+      SamplerParams params,
+      Path tmpDir) {
+    List<String> carried = new ArrayList<>();
+    for (String c : docs.columns()) {
+      if (!INTERNAL.contains(c)) {
+        carried.add(c);
+      }
+    }
+    Dataset<Row> joined = docs;
+    for (SamplerParams.Signal s : params.signals()) {
+      Dataset<Row> t = tables.get(s.name());
+      if (t == null) {
+        throw new IllegalStateException("no score table for signal " + s.name());
+      }
+      joined = joined.join(t.select(col(Columns.ID), col(s.column())), Columns.ID, "left");
+    }
+    joined.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return writeJoined(spark, joined, carried, params, tmpDir);
+    } finally {
+      joined.unpersist();
+    }
+  }
+
+  private static Result writeJoined(
+      SparkSession spark,
+      Dataset<Row> joined,
+      List<String> carried,
+      SamplerParams params,
+      Path tmpDir) {
+    long n = joined.count();
+    Column raw = lit(1.0);
+    for (SamplerParams.Signal s : params.signals()) {
+      Row missing =
+          joined.filter(col(s.column()).isNull()).agg(functions.count(lit(1)), functions.min(Columns.ID)).first();
+      if (missing.getLong(0) > 0) {
+        throw PipelineErrors.missingScores(s.name(), missing.getLong(0), missing.getString(1));
+      }
+      Column w = s.alpha() == 1.0 ? col(s.column()) : functions.pow(col(s.column()), s.alpha());
+      raw = raw.multiply(w);
+    }
+    Dataset<Row> weighted = joined.withColumn("_raw", raw);
+    Map<String, Object> stats = new LinkedHashMap<>();
+    if (params.signals().isEmpty() || n == 0) {
+      weighted = weighted.withColumn(Columns.WEIGHT, lit(1.0));
+    } else {
+      Dataset<Row> ranked =
+          SparkStats.withRank(weighted.select(Columns.ID, "_raw"), "_raw", Columns.ID, "_r");
+      double median =
+          SparkStats.valuesAtRanks(ranked, "_raw", "_r", WeightMath.quantileRank(0.5, n))[0];
+      double[] window = WeightMath.ratioWindow(median, params.maxWeightRatio());
+      Column clipped = functions.least(functions.greatest(col("_raw"), lit(window[0])), lit(window[1]));
+      weighted = weighted.withColumn("_clipped", clipped);
+      double mean = SparkStats.exactMean(weighted, "_clipped");
+      weighted = weighted.withColumn(Columns.WEIGHT, col("_clipped").divide(mean));
+      stats.put("clip_low", window[0]);
+      stats.put("clip_high", window[1]);
+      stats.put(
+          "clipped_rows",
+          weighted.filter(col("_raw").lt(window[0]).or(col("_raw").gt(window[1]))).count());
+    }
+
+    ShardPlan plan = ShardPlan.of(n, params.shardRows());
+    long seed = params.seed();
+    Dataset<Row> keyed =
+        weighted.withColumn(
+            "_order",
+            functions
+                .udf((UDF1<String, Long>) id -> Hash64.seeded(seed, id), DataTypes.LongType)
+                .apply(col(Columns.ID)));
+    List<Column> out = new ArrayList<>();
+    for (String c : carried) {
+      out.add(col(c));
+    }
+    out.add(col(Columns.WEIGHT));
+    for (SamplerParams.Signal s : params.signals()) {
+      out.add(col(s.column()));
+    }
+    List<Column> withShard = new ArrayList<>(out);
+    withShard.add(col(Columns.N_TOKENS));
+    withShard.add(col("_order"));
+    Dataset<Row> ranked =
+        SparkStats.withRank(
+                keyed.select(withShard.toArray(Column[]::new)), "_order", Columns.ID, "_rank")
+            .withColumn("_shard", functions.expr("_rank div " + params.shardRows()).cast("int"));
+    ranked.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      stats.putAll(SparkStats.summary(ranked, Columns.WEIGHT));
+      Map<Integer, Row> perShard = new HashMap<>();
+      for (Row r :
+          ranked
+              .groupBy("_shard")
+              .agg(
+                  functions.count(lit(1)),
+                  functions.sum(col(Columns.N_TOKENS).cast("long")),
+                  functions.sum(col(Columns.WEIGHT).cast(DataTypes.createDecimalType(38, 18))))
+              .collectAsList()) {
+        perShard.put(r.getInt(0), r);
+      }
+      Path rawDir = new Path(tmpDir, "raw");
+      Path shardDir = new Path(tmpDir, "shards");
+      List<Column> written = new ArrayList<>(out);
+      written.add(col("_shard"));
+      if (plan.numShards() > 0) {
+        ranked
+            .repartition(plan.numShards(), col("_shard"))
+            .sortWithinPartitions(col("_shard"), col("_rank"))
+            .select(written.toArray(Column[]::new))
+            .write()
+            .partitionBy("_shard")
+            .option("compression", "zstd")
+            .parquet(rawDir.toString());
+      }
+      FileSystem fs = fs(spark, tmpDir);
+      List<String> finals = new ArrayList<>();
+      fs.mkdirs(shardDir);
+      for (int i = 0; i < plan.numShards(); i++) {
+        Path part = onlyFile(fs, new Path(rawDir, "_shard=" + i));
+        Path target = new Path(shardDir, plan.name(i));
+        if (!fs.rename(part, target)) {
+          throw new IOException("rename " + part + " -> " + target + " failed");
+        }
+        finals.add(target.toString());
+      }
+      Map<String, String> sums = sha256(spark, finals);
+      List<ShardInfo> shards = new ArrayList<>();
+      for (int i = 0; i < plan.numShards(); i++) {
+        Row r = perShard.get(i);
+        long rows = r.getLong(1);
+        if (rows != plan.rowsIn(i)) {
+          throw new IllegalStateException("shard " + i + " has " + rows + " rows, planned " + plan.rowsIn(i));
+        }
+        shards.add(
+            new ShardInfo(
+                Columns.SHARDS_DIR + "/" + plan.name(i),
+                rows,
+                r.isNullAt(2) ? 0 : r.getLong(2),
+                r.getDecimal(3).doubleValue(),
+                sums.get(finals.get(i))));
+      }
+      fs.delete(rawDir, true);
+      return new Result(shards, n, stats);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      ranked.unpersist();
+    }
+  }
+
+  private static Path onlyFile(FileSystem fs, Path dir) throws IOException {
+    Path found = null;
+    for (FileStatus st : fs.listStatus(dir)) {
+      String name = st.getPath().getName();
+      if (name.endsWith(".parquet")) {
+        if (found != null) {
+          throw new IllegalStateException("more than one file in " + dir);
+        }
+        found = st.getPath();
+      }
+    }
+    if (found == null) {
+      throw new IllegalStateException("no Parquet file in " + dir);
+    }
+    return found;
+  }
+
+  private static FileSystem fs(SparkSession spark, Path p) throws IOException {
+    return p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+  }
+
+  /** SHA-256 of each file, computed on the executors (shards can be many and large). */
+  public static Map<String, String> sha256(SparkSession spark, List<String> files) {
+    if (files.isEmpty()) {
+      return Map.of();
+    }
+    SerializableHadoopConf conf =
+        new SerializableHadoopConf(spark.sparkContext().hadoopConfiguration());
+    List<String> pairs =
+        new JavaSparkContext(spark.sparkContext())
+            .parallelize(files, Math.min(files.size(), 64))
+            .map(
+                f -> {
+                  Path p = new Path(f);
+                  try (InputStream in = p.getFileSystem(conf.get()).open(p)) {
+                    return f + "\t" + Sha256.hex(in);
+                  }
+                })
+            .collect();
+    Map<String, String> out = new HashMap<>();
+    for (String s : pairs) {
+      int t = s.lastIndexOf('\t');
+      out.put(s.substring(0, t), s.substring(t + 1));
+    }
+    return out;
+  }
+
+}

@@ -1,0 +1,339 @@
+package io.reweigh.jobs;
+
+import io.reweigh.core.Columns;
+import io.reweigh.core.config.ConfigLoader;
+import io.reweigh.core.config.Keys;
+import io.reweigh.core.config.ResolvedConfig;
+import io.reweigh.core.demo.DemoCorpus;
+import io.reweigh.core.error.ReweighException;
+import io.reweigh.jobs.input.Ingest;
+import io.reweigh.jobs.input.InputPlan;
+import io.reweigh.jobs.input.InputPlanner;
+import io.reweigh.jobs.stage.Progress;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The reweigh command line: demo, run, validate, generate, config-doc. */
+@Command(
+    name = "reweigh",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description = "Distributed pretraining-data reweighting on Apache Spark.",
+    subcommands = {
+      Main.Demo.class,
+      Main.Run.class,
+      Main.Validate.class,
+      Main.Generate.class,
+      Main.ConfigDoc.class
+    },
+    exitCodeOnInvalidInput = 2,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:internal error",
+      "2:usage or config error",
+      "3:input error"
+    })
+public final class Main implements Callable<Integer> {
+
+  public static void main(String[] args) {
+    int code = execute(args, System.out, System.err);
+    System.exit(code);
+  }
+
+  /** Runs the CLI without exiting the JVM (tests, embedding). */
+  public static int execute(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(new java.io.PrintWriter(out, true));
+    cl.setErr(new java.io.PrintWriter(err, true));
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          ReweighException re = find(ex);
+          if (re != null) {
+            err.println("reweigh: error: " + re.getMessage());
+            return re.exitCode();
+          }
+          err.println("reweigh: internal error: " + ex);
+          ex.printStackTrace(err);
+          return 1;
+        });
+    return cl.execute(args);
+  }
+
+  static ReweighException find(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ReweighException r) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, System.err);
+    return 2;
+  }
+
+  /** Version from the build. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"reweigh " + io.reweigh.core.Version.get()};
+    }
+  }
+
+  /** Options shared by commands that read config. */
+  static class ConfigOptions {
+    @Option(
+        names = {"-c", "--config"},
+        paramLabel = "FILE",
+        description = "HOCON config file (see conf/reweigh.conf and docs/config.md).")
+    File configFile;
+
+    @Option(
+        names = "--set",
+        paramLabel = "KEY=VALUE",
+        description = "Override one config key; VALUE is HOCON (e.g. --set softdedup.order=5).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(
+        names = "--master",
+        paramLabel = "URL",
+        description = "Spark master (default: from spark-submit, else local[*]).")
+    String master;
+
+    ResolvedConfig config() {
+      return ConfigLoader.load(configFile, sets);
+    }
+  }
+
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description = "Score the input and write weighted shards, manifest.json and report.html.")
+  static final class Run implements Callable<Integer> {
+    @Option(names = "--input", required = true, paramLabel = "PATH", description = "File, directory or glob (local, hdfs://, s3a://).")
+    String input;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory; committed stages are reused.")
+    String output;
+
+    @Option(names = "--force", description = "Recompute every stage even if its committed result is current.")
+    boolean force;
+
+    @CommandLine.Mixin ConfigOptionsMixin opts;
+
+    @Override
+    public Integer call() {
+      ResolvedConfig cfg = opts.config();
+      Progress progress = new Progress(System.err, 10);
+      SparkSession spark = Sessions.create(opts.master);
+      spark.sparkContext().addSparkListener(progress);
+      Pipeline.Summary s =
+          Pipeline.run(spark, new Pipeline.Options(input, output, cfg, force), progress);
+      printSummary(System.out, s);
+      return 0;
+    }
+  }
+
+  /** picocli mixin wrapper for ConfigOptions. */
+  static final class ConfigOptionsMixin extends ConfigOptions {}
+
+  @Command(
+      name = "validate",
+      mixinStandardHelpOptions = true,
+      description =
+          "Check config and input (files, schema, rows that would be rejected) without writing anything.")
+  static final class Validate implements Callable<Integer> {
+    @Option(names = "--input", required = true, paramLabel = "PATH")
+    String input;
+
+    @CommandLine.Mixin ConfigOptionsMixin opts;
+
+    @Override
+    public Integer call() {
+      ResolvedConfig cfg = opts.config();
+      SparkSession spark = Sessions.create(opts.master);
+      InputPlan plan = InputPlanner.plan(input, cfg, spark.sparkContext().hadoopConfiguration());
+      Ingest.Classified c = Ingest.classified(spark, plan, cfg);
+      Ingest.checkFiles(c.rows(), plan, cfg);
+      long usable = 0;
+      long rejected = 0;
+      StringBuilder reasons = new StringBuilder();
+      for (Row r :
+          c.rows()
+              .groupBy(functions.trim(functions.regexp_extract(functions.col(Columns.REJECT_REASON), "^[^(]*", 0)).as("r"))
+              .count()
+              .orderBy(functions.col("count").desc(), functions.col("r"))
+              .collectAsList()) {
+        if (r.isNullAt(0)) {
+          usable += r.getLong(1);
+        } else {
+          rejected += r.getLong(1);
+          reasons.append(String.format(Locale.ROOT, "  %-40s %,d%n", r.getString(0), r.getLong(1)));
+        }
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "input: %s (%d %s files, %,d bytes)%nconfig: ok (%d keys)%nrows: %,d, usable %,d, would be rejected %,d%n%s",
+          input, plan.files().length, plan.format(), plan.fingerprint().totalBytes(),
+          cfg.asMap().size(), c.inputRows(), usable, rejected, reasons);
+      if (usable + rejected != c.inputRows()) {
+        System.err.println("reweigh: error: row accounting failed in validation");
+        return 1;
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "demo",
+      mixinStandardHelpOptions = true,
+      description =
+          "Generate a seeded demo corpus (3 domains, planted duplicates, boilerplate, noise, bad rows)"
+              + " and run the whole pipeline on it in local mode.")
+  static final class Demo implements Callable<Integer> {
+    @Option(names = "--output", paramLabel = "DIR", defaultValue = "reweigh-demo", description = "Demo folder (input/ and output/ inside). Default: ${DEFAULT-VALUE}")
+    String dir;
+
+    @Option(names = "--docs", defaultValue = "6000", description = "Documents to generate. Default: ${DEFAULT-VALUE}")
+    int docs;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the corpus and the run. Default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--force", description = "Recompute every stage.")
+    boolean force;
+
+    @CommandLine.Mixin ConfigOptionsMixin opts;
+
+    @Override
+    public Integer call() throws IOException {
+      if (docs < 10) {
+        throw io.reweigh.core.error.PipelineErrors.usage(
+            "--docs must be at least 10 (got " + docs + ").", "Pass --docs 5000 or more for a meaningful demo.");
+      }
+      Path root = Path.of(dir).toAbsolutePath();
+      Path input = root.resolve("input");
+      String marker = "docs=" + docs + " seed=" + seed + " version=" + io.reweigh.core.Version.get() + "\n";
+      Path markerFile = input.resolve("_DEMO");
+      if (!Files.exists(markerFile) || !Files.readString(markerFile).equals(marker)) {
+        deleteTree(input);
+        new DemoCorpus(seed).writeJsonl(input, docs, 3, DemoCorpus.DEFAULT_BAD_ROWS);
+        Files.writeString(markerFile, marker, StandardCharsets.UTF_8);
+      }
+      List<String> sets = new ArrayList<>();
+      sets.add("input.max-doc-chars=" + (DemoCorpus.TOO_LONG_CHARS - 1));
+      sets.add("sampler.shard-rows=" + Math.max(100, docs / 4));
+      sets.add("sampler.seed=" + seed);
+      sets.addAll(opts.sets);
+      ResolvedConfig cfg = ConfigLoader.load(opts.configFile, sets);
+      Progress progress = new Progress(System.err, 10);
+      progress.line("demo corpus: " + docs + " docs (+" + DemoCorpus.DEFAULT_BAD_ROWS.total() + " bad rows) in " + input);
+      SparkSession spark = Sessions.create(opts.master);
+      spark.sparkContext().addSparkListener(progress);
+      Pipeline.Summary s =
+          Pipeline.run(
+              spark,
+              new Pipeline.Options(input.toString(), root.resolve("output").toString(), cfg, force),
+              progress);
+      printSummary(System.out, s);
+      System.out.println("\nmean weight by planted label (lower = down-weighted):");
+      for (Row r :
+          spark.read().parquet(root.resolve("output").resolve(Columns.SHARDS_DIR).toString())
+              .groupBy("label").agg(functions.count(functions.lit(1)), functions.avg(Columns.WEIGHT))
+              .orderBy("label").collectAsList()) {
+        System.out.printf(Locale.ROOT, "  %-12s %6d docs  mean weight %.3f%n", r.getString(0), r.getLong(1), r.getDouble(2));
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "generate",
+      mixinStandardHelpOptions = true,
+      description = "Write a seeded synthetic JSONL corpus (the demo's generator), e.g. for benchmarks.")
+  static final class Generate implements Callable<Integer> {
+    @Option(names = "--output", required = true, paramLabel = "DIR")
+    Path dir;
+
+    @Option(names = "--docs", required = true)
+    int docs;
+
+    @Option(names = "--seed", defaultValue = "0")
+    long seed;
+
+    @Option(names = "--files", defaultValue = "8")
+    int files;
+
+    @Option(names = "--bad-rows", description = "Also write the demo's bad rows.")
+    boolean badRows;
+
+    @Override
+    public Integer call() {
+      long lines = new DemoCorpus(seed).writeJsonl(dir, docs, files, badRows ? DemoCorpus.DEFAULT_BAD_ROWS : null);
+      System.out.printf(Locale.ROOT, "wrote %,d lines to %s%n", lines, dir);
+      return 0;
+    }
+  }
+
+  @Command(name = "config-doc", mixinStandardHelpOptions = true, description = "Print the table of every config key (Markdown).")
+  static final class ConfigDoc implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      System.out.print(configDoc());
+      return 0;
+    }
+  }
+
+  /** docs/config.md, generated from the registry. */
+  public static String configDoc() {
+    return "# Configuration keys\n\n"
+        + "Generated from the registry (`reweigh config-doc`); do not edit by hand.\n"
+        + "Precedence: `--set KEY=VALUE` > config file (`-c`, HOCON) > default. Unknown keys are errors.\n\n"
+        + Keys.markdownTable();
+  }
+
+  static void printSummary(PrintStream out, Pipeline.Summary s) {
+    Map<String, Object> c = s.counts();
+    out.printf(
+        Locale.ROOT,
+        "%nreweigh: done in %s s%n  input rows    %,d%n  output rows   %,d in %d shard(s)%n  rejected rows %,d %s%n  output        %s%n  manifest      %s/%s%n  report        %s/%s%n",
+        s.manifest().get("seconds"),
+        ((Number) c.get("input_rows")).longValue(),
+        ((Number) c.get("output_rows")).longValue(),
+        s.shards().size(),
+        ((Number) c.get("rejected_rows")).longValue(),
+        c.get("rejected_by_reason"),
+        s.outputDir(),
+        s.outputDir(), Columns.MANIFEST,
+        s.outputDir(), Columns.REPORT);
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var walk = Files.walk(p)) {
+      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.reweigh.jobs;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the SparkSession. Under spark-submit the master and every --conf come from the launcher
+ * (system properties) and are kept; run directly (bin/reweigh, tests), the master is --master or
+ * local[*]. reweigh only adds defaults the user did not set.
+ */
+public final class Sessions {
+  private Sessions() {}
+
+  public static SparkSession create(String master) {
+    SparkConf conf = new SparkConf();
+    if (master != null) {
+      conf.setMaster(master);
+    } else if (!conf.contains("spark.master")) {
+      conf.setMaster("local[*]");
+    }
+    conf.setIfMissing("spark.app.name", "reweigh");
+    conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    conf.setIfMissing("spark.sql.adaptive.enabled", "true");
+    conf.setIfMissing("spark.sql.adaptive.skewJoin.enabled", "true");
+    if (conf.get("spark.master").startsWith("local")) {
+      conf.setIfMissing("spark.ui.enabled", "false");
+      conf.setIfMissing("spark.sql.shuffle.partitions", String.valueOf(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
+    }
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}

@@ -1,0 +1,431 @@
+package io.reweigh.jobs.input;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reweigh.core.Columns;
+import io.reweigh.core.config.Keys;
+import io.reweigh.core.config.ResolvedConfig;
+import io.reweigh.core.error.PipelineErrors;
+import io.reweigh.core.text.Tokenizer;
+import io.reweigh.core.text.Tokenizers;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads the input into canonical rows and classifies each one as usable or rejected (DESIGN.md §3):
+ * columns id, text, domain, n_tokens, every other input column, source_file, source_row,
+ * reject_reason (null when usable) and raw (the JSONL line of a rejected row). Every input row
+ * comes out exactly once, so rows in = usable + rejected by construction.
+ */
+public final class Ingest {
+  private Ingest() {}
+
+  public static final String KIND = "kind";
+  public static final String KIND_DOC = "docs";
+  public static final String KIND_REJECT = "rejects";
+
+  /** Reject reasons (stable strings: tests and dashboards group by them). */
+  public static final String R_INVALID_JSON = "invalid JSON";
+
+  public static final String R_NOT_OBJECT = "JSON line is not an object";
+  public static final String R_BLANK_LINE = "blank line";
+  public static final String R_NO_TEXT_FIELD = "no text field";
+  public static final String R_NULL_TEXT = "text is null";
+  public static final String R_TEXT_NOT_STRING = "text is not a string";
+  public static final String R_EMPTY_TEXT = "text is empty or whitespace only";
+  public static final String R_TOO_LONG = "text longer than input.max-doc-chars";
+  public static final String R_MISSING_ID = "missing id";
+  public static final String R_BAD_ID = "id is not a string or number";
+  public static final String R_DUPLICATE_ID = "duplicate id";
+
+  private static final int RAW_CHARS = 2000;
+
+  /** Names an input column may not have, because the output uses them. */
+  static boolean reserved(String name) {
+    return name.equals(Columns.WEIGHT)
+        || name.startsWith("weight_")
+        || name.equals(Columns.SOURCE_FILE)
+        || name.equals(Columns.SOURCE_ROW)
+        || name.equals(Columns.REJECT_REASON)
+        || name.equals(Columns.RAW)
+        || name.equals(Columns.N_TOKENS)
+        || name.equals(KIND);
+  }
+
+  /**
+   * Classified rows and the number of rows the input holds, counted independently of them (Parquet
+   * footers; JSONL line counts), so that the accounting invariant is a real check.
+   */
+  public record Classified(Dataset<Row> rows, long inputRows) {}
+
+  /** Canonical, classified rows of the whole input, with a {@code kind} column (docs/rejects). */
+  public static Classified classified(SparkSession spark, InputPlan plan, ResolvedConfig cfg) {
+    long[] inputRows = {0};
+    Dataset<Row> rows =
+        plan.format().equals(InputPlan.PARQUET)
+            ? readParquet(spark, plan, cfg, inputRows)
+            : readJsonl(spark, plan, cfg, inputRows);
+    return new Classified(classify(rows, cfg), inputRows[0]);
+  }
+
+  // ---- Parquet -------------------------------------------------------------------------------
+
+  static Dataset<Row> readParquet(
+      SparkSession spark, InputPlan plan, ResolvedConfig cfg, long[] inputRows) {
+    ParquetFooters.Result footers = ParquetFooters.check(spark, plan, cfg);
+    boolean sameSchema = footers.sameSchema();
+    inputRows[0] = footers.rows();
+    String idCol = cfg.get(Keys.INPUT_ID_COLUMN);
+    String textCol = cfg.get(Keys.INPUT_TEXT_COLUMN);
+    String domainCol = cfg.get(Keys.INPUT_DOMAIN_COLUMN);
+    boolean generateIds = cfg.get(Keys.INPUT_GENERATE_IDS);
+    Dataset<Row> df =
+        spark.read().option("mergeSchema", String.valueOf(!sameSchema)).parquet(plan.files());
+    Set<String> names = Set.of(df.columns());
+    List<Column> cols = new ArrayList<>();
+    Column id =
+        generateIds
+            ? concat(col("_metadata.file_name"), lit("#"), col("_metadata.row_index").cast("string"))
+            : col(quote(idCol)).cast("string");
+    cols.add(id.as(Columns.ID));
+    cols.add(col(quote(textCol)).as(Columns.TEXT));
+    cols.add(
+        names.contains(domainCol)
+            ? col(quote(domainCol)).cast("string").as(Columns.DOMAIN)
+            : lit(null).cast("string").as(Columns.DOMAIN));
+    for (String c : df.columns()) {
+      if (c.equals(textCol) || c.equals(domainCol) || (!generateIds && c.equals(idCol))) {
+        continue;
+      }
+      if (c.equals(Columns.ID) || c.equals(Columns.TEXT) || c.equals(Columns.DOMAIN) || reserved(c)) {
+        throw PipelineErrors.usage(
+            "Input column '" + c + "' clashes with a column reweigh writes.",
+            "Rename the column in the input, or map it with input.id-column / input.text-column /"
+                + " input.domain-column.");
+      }
+      cols.add(col(quote(c)));
+    }
+    cols.add(col("_metadata.file_path").as(Columns.SOURCE_FILE));
+    cols.add(col("_metadata.row_index").as(Columns.SOURCE_ROW));
+    cols.add(lit(null).cast("string").as("parse_reason"));
+    cols.add(lit(null).cast("string").as(Columns.RAW));
+    return df.select(cols.toArray(Column[]::new));
+  }
+
+  // ---- JSONL ---------------------------------------------------------------------------------
+
+  static Dataset<Row> readJsonl(
+      SparkSession spark, InputPlan plan, ResolvedConfig cfg, long[] inputRows) {
+    Dataset<Row> lines =
+        spark
+            .read()
+            .text(plan.files())
+            .select(
+                col("value"),
+                col("_metadata.file_path").as("f"),
+                col("_metadata.file_name").as("fn"),
+                col("_metadata.file_block_start").as("b"));
+
+    // pass 1: lines per (file, split) → 1-based line number of each split's first line
+    Map<String, TreeMap<Long, Long>> counts = new HashMap<>();
+    for (Row r : lines.groupBy("f", "b").count().collectAsList()) {
+      counts.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getLong(1), r.getLong(2));
+      inputRows[0] += r.getLong(2);
+    }
+    Map<String, Long> base = new HashMap<>();
+    for (Map.Entry<String, TreeMap<Long, Long>> e : counts.entrySet()) {
+      long before = 0;
+      for (Map.Entry<Long, Long> s : e.getValue().entrySet()) {
+        base.put(e.getKey() + "\u0000" + s.getKey(), before);
+        before += s.getValue();
+      }
+    }
+    Broadcast<Map<String, Long>> bases =
+        new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()).broadcast(base);
+
+    // pass 2: the schema of the other fields, carried through to the shards
+    String idField = cfg.get(Keys.INPUT_ID_COLUMN);
+    String textField = cfg.get(Keys.INPUT_TEXT_COLUMN);
+    String domainField = cfg.get(Keys.INPUT_DOMAIN_COLUMN);
+    boolean generateIds = cfg.get(Keys.INPUT_GENERATE_IDS);
+    StructType inferred =
+        spark
+            .read()
+            .option("mode", "DROPMALFORMED")
+            .json(lines.select("value").as(Encoders.STRING()))
+            .schema();
+    StructType extras = new StructType();
+    for (StructField f : inferred.fields()) {
+      String n = f.name();
+      if (n.equals(textField) || n.equals(domainField) || (!generateIds && n.equals(idField))) {
+        continue;
+      }
+      if (n.equals(Columns.ID) || n.equals(Columns.TEXT) || n.equals(Columns.DOMAIN) || reserved(n)) {
+        throw PipelineErrors.usage(
+            "Input field '" + n + "' clashes with a column reweigh writes.",
+            "Rename the field in the input, or map it with input.id-column / input.text-column /"
+                + " input.domain-column.");
+      }
+      extras = extras.add(f);
+    }
+
+    // pass 3: parse every line
+    StructType parsedSchema =
+        new StructType()
+            .add(Columns.ID, DataTypes.StringType)
+            .add(Columns.TEXT, DataTypes.StringType)
+            .add(Columns.DOMAIN, DataTypes.StringType)
+            .add(Columns.SOURCE_FILE, DataTypes.StringType)
+            .add(Columns.SOURCE_ROW, DataTypes.LongType)
+            .add("parse_reason", DataTypes.StringType)
+            .add(Columns.RAW, DataTypes.StringType);
+    JsonlLineParser parser =
+        new JsonlLineParser(idField, textField, domainField, generateIds, bases);
+    Dataset<Row> parsed = lines.mapPartitions(parser, Encoders.row(parsedSchema));
+    List<Column> cols = new ArrayList<>();
+    for (String c : new String[] {Columns.ID, Columns.TEXT, Columns.DOMAIN}) {
+      cols.add(col(c));
+    }
+    if (extras.size() > 0) {
+      Column obj = functions.from_json(col(Columns.RAW), extras);
+      for (StructField f : extras.fields()) {
+        cols.add(obj.getField(f.name()).as(f.name()));
+      }
+    }
+    for (String c :
+        new String[] {Columns.SOURCE_FILE, Columns.SOURCE_ROW, "parse_reason", Columns.RAW}) {
+      cols.add(col(c));
+    }
+    return parsed.select(cols.toArray(Column[]::new));
+  }
+
+  /** Parses JSONL lines of one partition; keeps their file order to number them. */
+  static final class JsonlLineParser implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final String idField;
+    private final String textField;
+    private final String domainField;
+    private final boolean generateIds;
+    private final Broadcast<Map<String, Long>> bases;
+
+    JsonlLineParser(
+        String idField,
+        String textField,
+        String domainField,
+        boolean generateIds,
+        Broadcast<Map<String, Long>> bases) {
+      this.idField = idField;
+      this.textField = textField;
+      this.domainField = domainField;
+      this.generateIds = generateIds;
+      this.bases = bases;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> in) {
+      ObjectMapper om = new ObjectMapper();
+      Map<String, Long> base = bases.value();
+      return new Iterator<>() {
+        String curKey = null;
+        long line = 0;
+
+        @Override
+        public boolean hasNext() {
+          return in.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          Row r = in.next();
+          String value = r.getString(0);
+          String file = r.getString(1);
+          String key = file + "\u0000" + r.getLong(3);
+          if (!key.equals(curKey)) {
+            curKey = key;
+            Long b = base.get(key);
+            line = b == null ? 0 : b;
+          }
+          line++;
+          return parse(om, value, file, r.getString(2), line);
+        }
+      };
+    }
+
+    Row parse(ObjectMapper om, String value, String file, String fileName, long line) {
+      String id = generateIds ? fileName + "#" + line : null;
+      if (value.isBlank()) {
+        return row(id, null, null, file, line, R_BLANK_LINE, value);
+      }
+      JsonNode node;
+      try {
+        node = om.readTree(value);
+      } catch (Exception e) {
+        return row(id, null, null, file, line, R_INVALID_JSON, value);
+      }
+      if (node == null || !node.isObject()) {
+        return row(id, null, null, file, line, R_NOT_OBJECT, value);
+      }
+      String reason = null;
+      if (!generateIds) {
+        JsonNode idNode = node.get(idField);
+        if (idNode == null || idNode.isNull()) {
+          reason = R_MISSING_ID;
+        } else if (idNode.isTextual() || idNode.isNumber()) {
+          id = idNode.asText();
+        } else {
+          reason = R_BAD_ID;
+        }
+      }
+      JsonNode t = node.get(textField);
+      String text = null;
+      if (t == null) {
+        reason = R_NO_TEXT_FIELD;
+      } else if (t.isNull()) {
+        reason = R_NULL_TEXT;
+      } else if (!t.isTextual()) {
+        reason = R_TEXT_NOT_STRING;
+      } else {
+        text = t.asText();
+      }
+      JsonNode d = node.get(domainField);
+      String domain = d == null || d.isNull() ? null : (d.isTextual() ? d.asText() : d.toString());
+      return row(id, text, domain, file, line, reason, value);
+    }
+
+    private static Row row(
+        String id, String text, String domain, String file, long line, String reason, String raw) {
+      return RowFactory.create(id, text, domain, file, line, reason, raw);
+    }
+  }
+
+  // ---- classification ------------------------------------------------------------------------
+
+  /** Adds reject reasons for content problems and duplicate ids; adds n_tokens and kind. */
+  static Dataset<Row> classify(Dataset<Row> rows, ResolvedConfig cfg) {
+    int maxChars = cfg.get(Keys.INPUT_MAX_DOC_CHARS);
+    Column text = col(Columns.TEXT);
+    Column reason =
+        coalesce(
+            col("parse_reason"),
+            when(col(Columns.ID).isNull().or(col(Columns.ID).equalTo("")), lit(R_MISSING_ID)),
+            when(text.isNull(), lit(R_NULL_TEXT)),
+            when(text.rlike("(?U)^\\s*$"), lit(R_EMPTY_TEXT)),
+            when(
+                length(text).gt(maxChars),
+                concat(
+                    lit(R_TOO_LONG + " ("),
+                    length(text).cast("string"),
+                    lit(" > " + maxChars + " chars)"))));
+    Dataset<Row> withReason = rows.withColumn(Columns.REJECT_REASON, reason).drop("parse_reason");
+
+    // duplicate ids among otherwise usable rows: the first by (file, row) wins. Rejected rows get
+    // a unique key so that they neither collide nor pile up in one window partition.
+    Column usable = col(Columns.REJECT_REASON).isNull();
+    Column location =
+        concat(col(Columns.SOURCE_FILE), lit(":"), col(Columns.SOURCE_ROW).cast("string"));
+    WindowSpec byId =
+        Window.partitionBy(col("_id_key")).orderBy(col(Columns.SOURCE_FILE), col(Columns.SOURCE_ROW));
+    Dataset<Row> ranked =
+        withReason
+            .withColumn(
+                "_id_key",
+                when(usable, col(Columns.ID)).otherwise(concat(lit("\u0000reject:"), location)))
+            .withColumn("_rn", row_number().over(byId))
+            .withColumn("_first", first(location).over(byId));
+    Column dupReason =
+        when(
+            usable.and(col("_rn").gt(1)),
+            concat(lit(R_DUPLICATE_ID + " (first at "), col("_first"), lit(")")));
+    Tokenizer tok = Tokenizers.fromConfig(cfg);
+    Dataset<Row> out =
+        ranked
+            .withColumn(Columns.REJECT_REASON, coalesce(col(Columns.REJECT_REASON), dupReason))
+            .drop("_id_key", "_rn", "_first");
+    Column isDoc = col(Columns.REJECT_REASON).isNull();
+    out =
+        out.withColumn(
+                Columns.N_TOKENS,
+                when(
+                    isDoc,
+                    functions
+                        .udf(
+                            (org.apache.spark.sql.api.java.UDF1<String, Integer>) tok::count,
+                            DataTypes.IntegerType)
+                        .apply(text)))
+            .withColumn(KIND, when(isDoc, lit(KIND_DOC)).otherwise(lit(KIND_REJECT)))
+            .withColumn(
+                Columns.RAW,
+                when(isDoc, lit(null).cast("string"))
+                    .otherwise(
+                        substring(
+                            coalesce(col(Columns.RAW), to_json(struct(col(Columns.ID), text))),
+                            1,
+                            RAW_CHARS)))
+            .withColumn(
+                Columns.TEXT,
+                when(isDoc, text).otherwise(substring(text, 1, RAW_CHARS)));
+    return out;
+  }
+
+  /**
+   * File-level check after the rows are classified: a JSONL file none of whose lines has the text
+   * field is a mapping mistake (wrong input.text-column), not a file of bad rows.
+   */
+  public static void checkFiles(Dataset<Row> written, InputPlan plan, ResolvedConfig cfg) {
+    if (!plan.format().equals(InputPlan.JSONL)) {
+      return;
+    }
+    List<Row> bad =
+        written
+            .groupBy(col(Columns.SOURCE_FILE))
+            .agg(
+                functions.count(lit(1)).as("n"),
+                functions.sum(
+                        when(col(Columns.REJECT_REASON).equalTo(R_NO_TEXT_FIELD), lit(1))
+                            .otherwise(lit(0)))
+                    .as("m"))
+            .filter(col("n").equalTo(col("m")))
+            .orderBy(col(Columns.SOURCE_FILE))
+            .limit(1)
+            .collectAsList();
+    if (!bad.isEmpty()) {
+      throw PipelineErrors.noTextFieldInFile(
+          bad.get(0).getString(0), cfg.get(Keys.INPUT_TEXT_COLUMN), bad.get(0).getLong(1));
+    }
+  }
+
+  private static String quote(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+}

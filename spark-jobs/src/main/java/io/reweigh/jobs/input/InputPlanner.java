@@ -1,0 +1,114 @@
+package io.reweigh.jobs.input;
+
+import io.reweigh.core.config.Keys;
+import io.reweigh.core.config.ResolvedConfig;
+import io.reweigh.core.error.PipelineErrors;
+import io.reweigh.core.io.InputFingerprint;
+import io.reweigh.core.io.InputFingerprint.FileEntry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+
+/**
+ * Lists the input on the driver: a file, a directory (recursively) or a glob, on any Hadoop
+ * FileSystem. Decides the format, and fails early (exit 3) when there is nothing to read.
+ */
+public final class InputPlanner {
+  private InputPlanner() {}
+
+  public static InputPlan plan(String userPath, ResolvedConfig cfg, Configuration hadoopConf) {
+    String format = cfg.get(Keys.INPUT_FORMAT);
+    List<FileStatus> found = new ArrayList<>();
+    try {
+      Path p = new Path(userPath);
+      FileSystem fs = p.getFileSystem(hadoopConf);
+      FileStatus[] matches = fs.globStatus(p);
+      if (matches == null || matches.length == 0) {
+        throw PipelineErrors.inputNotFound(userPath);
+      }
+      for (FileStatus m : matches) {
+        if (m.isDirectory()) {
+          RemoteIterator<LocatedFileStatus> it = fs.listFiles(m.getPath(), true);
+          while (it.hasNext()) {
+            LocatedFileStatus f = it.next();
+            if (!hidden(f.getPath(), m.getPath())) {
+              found.add(f);
+            }
+          }
+        } else {
+          found.add(m);
+        }
+      }
+    } catch (IOException e) {
+      throw PipelineErrors.unreadableFile(userPath, e.toString(), e);
+    }
+    boolean single = found.size() == 1;
+    List<FileEntry> parquet = new ArrayList<>();
+    List<FileEntry> jsonl = new ArrayList<>();
+    for (FileStatus f : found) {
+      FileEntry e =
+          new FileEntry(f.getPath().toString(), f.getLen(), f.getModificationTime());
+      String kind = formatOf(f.getPath().getName());
+      if (format.equals("auto")) {
+        if (kind == null) {
+          if (single) {
+            throw PipelineErrors.unknownFormat(e.path());
+          }
+          continue; // README, checksums, … next to the data
+        }
+      } else if (kind == null || !kind.equals(format)) {
+        if (single && kind == null) {
+          kind = format; // an explicit format reads files of any name
+        } else {
+          continue;
+        }
+      }
+      (kind.equals(InputPlan.PARQUET) ? parquet : jsonl).add(e);
+    }
+    if (format.equals("auto") && !parquet.isEmpty() && !jsonl.isEmpty()) {
+      throw PipelineErrors.mixedFormats(userPath);
+    }
+    String chosen =
+        format.equals("auto") ? (parquet.isEmpty() ? InputPlan.JSONL : InputPlan.PARQUET) : format;
+    List<FileEntry> files = chosen.equals(InputPlan.PARQUET) ? parquet : jsonl;
+    if (files.isEmpty()) {
+      throw PipelineErrors.noInputFiles(userPath, format.equals("auto") ? "Parquet or JSONL" : format);
+    }
+    return new InputPlan(userPath, new InputFingerprint(chosen, files));
+  }
+
+  /** Names starting with '_' or '.' below the given root are skipped, as Spark does. */
+  private static boolean hidden(Path file, Path root) {
+    for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
+      String n = p.getName();
+      if (n.startsWith("_") || n.startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static String formatOf(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    if (n.endsWith(".parquet") || n.endsWith(".parq")) {
+      return InputPlan.PARQUET;
+    }
+    if (n.endsWith(".jsonl")
+        || n.endsWith(".json")
+        || n.endsWith(".ndjson")
+        || n.endsWith(".jsonl.gz")
+        || n.endsWith(".json.gz")
+        || n.endsWith(".jsonl.zst")
+        || n.endsWith(".jsonl.bz2")) {
+      return InputPlan.JSONL;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,136 @@
+package io.reweigh.jobs.stage;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.reweigh.core.error.PipelineErrors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** The output folder of a run on any Hadoop FileSystem, with small-file JSON helpers. */
+public final class OutputDir {
+  public static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+  private final Path root;
+  private final FileSystem fs;
+
+  public OutputDir(String uri, Configuration conf) {
+    try {
+      Path p = new Path(uri);
+      this.fs = p.getFileSystem(conf);
+      this.root = fs.makeQualified(p);
+      if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
+        throw PipelineErrors.outputNotUsable(uri, "it is a file, not a directory.");
+      }
+      fs.mkdirs(root);
+    } catch (IOException e) {
+      throw PipelineErrors.outputNotUsable(uri, e.toString());
+    }
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public FileSystem fs() {
+    return fs;
+  }
+
+  public Path resolve(String rel) {
+    return new Path(root, rel);
+  }
+
+  /** A fresh folder under _tmp/ for a stage or the shards to write into. */
+  public Path newTemp(String name) {
+    return new Path(resolve(io.reweigh.core.Columns.TMP_DIR), name + "-" + UUID.randomUUID());
+  }
+
+  public String path(String rel) {
+    return resolve(rel).toString();
+  }
+
+  public boolean exists(Path p) {
+    try {
+      return fs.exists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void delete(Path p) {
+    try {
+      if (fs.exists(p) && !fs.delete(p, true)) {
+        throw new IOException("could not delete " + p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Rename that fails loudly (Hadoop's rename returns false instead of throwing). */
+  public void rename(Path from, Path to) {
+    try {
+      if (to.getParent() != null) {
+        fs.mkdirs(to.getParent());
+      }
+      if (!fs.rename(from, to)) {
+        throw new IOException("rename " + from + " -> " + to + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void writeJson(Path p, Object value) {
+    try (OutputStream out = fs.create(p, true)) {
+      out.write(JSON.writeValueAsBytes(value));
+      out.write('\n');
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes a small file atomically: to a sibling temp name, then rename over the target. */
+  public void writeAtomically(Path p, byte[] content) {
+    Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp");
+    try {
+      try (OutputStream out = fs.create(tmp, true)) {
+        out.write(content);
+      }
+      if (fs.exists(p)) {
+        fs.delete(p, false);
+      }
+      rename(tmp, p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Map<String, Object> readJson(Path p) {
+    try (InputStream in = fs.open(p)) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = JSON.readValue(in, Map.class);
+      return m;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String readString(Path p) {
+    try (InputStream in = fs.open(p)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
