@@ -61,7 +61,7 @@ public final class KneserNeyModel {
     for (int k = 1; k <= n; k++) {
       Map<Long, Long> a = m.grams.get(k - 1);
       Map<Long, long[]> ctx = m.contexts.get(k - 1);
-      long[] coc = new long[5];
+      long[] coc = new long[6]; // index 1..4: count exactly i; 5: more
       Map<Long, long[]> stats = new HashMap<>();
       for (Map.Entry<Long, long[]> e : ctx.entrySet()) {
         // e: gram → {context key}; turn into context → stats
@@ -71,7 +71,7 @@ public final class KneserNeyModel {
         long[] st = stats.computeIfAbsent(context, x -> new long[4]);
         st[0] += count;
         st[count == 1 ? 1 : (count == 2 ? 2 : 3)]++;
-        coc[(int) Math.min(count, 4)]++;
+        coc[(int) Math.min(count, 5)]++;
       }
       m.contexts.set(k - 1, stats);
       m.discounts[k - 1] =

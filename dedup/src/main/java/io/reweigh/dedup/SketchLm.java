@@ -23,8 +23,12 @@ public final class SketchLm {
     long estimate(long key);
   }
 
-  /** Strength of the prior: how many pseudo-counts the lower order contributes. */
-  public static final double MU = 1.0;
+  /**
+   * Strength of the prior: how many pseudo-counts the lower order contributes. Chosen on seeded
+   * demo corpora by rank agreement with exact Kneser-Ney using exact counts (Spearman ρ: μ=1 0.967,
+   * 2 0.987, 4 0.994, 8 0.983, 16 0.818; docs/softdedup.md).
+   */
+  public static final double MU = 4.0;
 
   /** Size of the uniform base distribution (only matters for tokens never counted). */
   public static final double V0 = 1 << 20;

@@ -211,8 +211,8 @@ final class ExactCommonness {
   }
 
   static Discounts discounts(Dataset<Row> tk) {
-    long[] coc = new long[5];
-    for (Row r : tk.groupBy(functions.least(col("a"), lit(4L)).as("c")).count().collectAsList()) {
+    long[] coc = new long[6]; // index 1..4: count exactly i; 5: more
+    for (Row r : tk.groupBy(functions.least(col("a"), lit(5L)).as("c")).count().collectAsList()) {
       coc[(int) r.getLong(0)] = r.getLong(1);
     }
     return Discounts.fromCountsOfCounts(coc[1], coc[2], coc[3], coc[4]);

@@ -1,0 +1,210 @@
+package io.reweigh.dedup.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.reweigh.core.Columns;
+import io.reweigh.core.config.ResolvedConfig;
+import io.reweigh.core.demo.DemoCorpus;
+import io.reweigh.core.spark.SharedSpark;
+import io.reweigh.core.text.UnicodeTokenizer;
+import io.reweigh.core.weights.RankCorrelation;
+import io.reweigh.dedup.CommonnessParams;
+import io.reweigh.dedup.DocScore;
+import io.reweigh.dedup.KneserNeyModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommonnessStageTest {
+  static final SparkSession spark = SharedSpark.session();
+  static final StructType SCHEMA =
+      new StructType()
+          .add(Columns.ID, DataTypes.StringType)
+          .add(Columns.TEXT, DataTypes.StringType)
+          .add("label", DataTypes.StringType);
+  static List<DemoCorpus.Doc> demo;
+  static Dataset<Row> demoDf;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void corpus() {
+    demo = new DemoCorpus(5).generate(2500);
+    List<Row> rows = new ArrayList<>();
+    for (DemoCorpus.Doc d : demo) {
+      rows.add(RowFactory.create(d.id(), d.text(), d.label()));
+    }
+    demoDf = spark.createDataFrame(rows, SCHEMA).repartition(3);
+  }
+
+  static CommonnessParams params(String... sets) {
+    ResolvedConfig cfg = ResolvedConfig.defaults();
+    for (String s : sets) {
+      int eq = s.indexOf('=');
+      cfg = cfg.with(s.substring(0, eq), s.substring(eq + 1));
+    }
+    return CommonnessParams.fromConfig(cfg);
+  }
+
+  static Dataset<Row> df(List<String> texts) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      rows.add(RowFactory.create("d" + i, texts.get(i), "x"));
+    }
+    return spark.createDataFrame(rows, SCHEMA).repartition(2);
+  }
+
+  /** Exact mode must give the in-memory model's numbers bit for bit. */
+  static void assertExactMatchesModel(Dataset<Row> docs, int order) {
+    CommonnessParams p = params("softdedup.order=" + order);
+    Map<String, Object> stats = new HashMap<>();
+    Map<String, Row> got = new HashMap<>();
+    for (Row r : ExactCommonness.score(spark, docs, p, stats).collectAsList()) {
+      got.put(r.getString(0), r);
+    }
+    List<Row> rows = docs.select(Columns.ID, Columns.TEXT).collectAsList();
+    UnicodeTokenizer tok = new UnicodeTokenizer(false);
+    List<long[]> ids = new ArrayList<>();
+    for (Row r : rows) {
+      ids.add(tok.tokenIds(r.getString(1)));
+    }
+    KneserNeyModel m = KneserNeyModel.train(ids, order);
+    assertEquals(rows.size(), got.size());
+    for (int i = 0; i < rows.size(); i++) {
+      DocScore want = m.score(ids.get(i));
+      Row r = got.get(rows.get(i).getString(0));
+      assertEquals(want.positions(), r.getInt(1));
+      assertEquals(want.logProb(), r.getDouble(2), 0.0, "doc " + rows.get(i).getString(0));
+      assertEquals(want.commonness(), r.getDouble(3), 0.0);
+    }
+  }
+
+  @Test
+  void exactModeEqualsTheInMemoryModel() {
+    List<Row> first = demoDf.orderBy(Columns.ID).limit(400).collectAsList();
+    Dataset<Row> small = spark.createDataFrame(first, SCHEMA).repartition(3);
+    assertExactMatchesModel(small, 4);
+    assertExactMatchesModel(small, 2);
+  }
+
+  @Test
+  void plantedDuplicatesAndBoilerplateGetLowerWeights() {
+    String path = tmp.resolve("c").toString();
+    Map<String, Object> stats = CommonnessStage.run(spark, demoDf, params(), path);
+    assertEquals(2500L, stats.get("rows"));
+    Dataset<Row> out = spark.read().parquet(path).join(demoDf.select(Columns.ID, "label"), Columns.ID);
+    Map<String, Double> mean = new LinkedHashMap<>();
+    for (Row r : out.groupBy("label").agg(functions.avg(Columns.WEIGHT_SOFTDEDUP)).collectAsList()) {
+      mean.put(r.getString(0), r.getDouble(1));
+    }
+    assertTrue(mean.get(DemoCorpus.EXACT_DUP) < 0.6 * mean.get(DemoCorpus.UNIQUE), mean.toString());
+    assertTrue(mean.get(DemoCorpus.BOILERPLATE) < 0.8 * mean.get(DemoCorpus.UNIQUE), mean.toString());
+    Row agg =
+        out.agg(functions.avg(Columns.WEIGHT_SOFTDEDUP), functions.min(Columns.WEIGHT_SOFTDEDUP),
+                functions.max(Columns.WEIGHT_SOFTDEDUP))
+            .first();
+    assertEquals(1.0, agg.getDouble(0), 1e-9);
+    assertTrue(agg.getDouble(1) > 0 && agg.getDouble(2) < 20, agg.toString());
+  }
+
+  @Test
+  void inverseWeightingIsClippedAndNormalised() {
+    String path = tmp.resolve("inv").toString();
+    CommonnessStage.run(spark, demoDf, params("softdedup.weighting=inverse"), path);
+    Dataset<Row> out = spark.read().parquet(path);
+    Row r =
+        out.agg(functions.avg(Columns.WEIGHT_SOFTDEDUP),
+                functions.min(Columns.WEIGHT_SOFTDEDUP), functions.max(Columns.WEIGHT_SOFTDEDUP))
+            .first();
+    assertEquals(1.0, r.getDouble(0), 1e-9);
+    // clipping at the 1st/99th percentile: at least 1% of documents sit on each bound
+    long atMin = out.filter(functions.col(Columns.WEIGHT_SOFTDEDUP).equalTo(r.getDouble(1))).count();
+    long atMax = out.filter(functions.col(Columns.WEIGHT_SOFTDEDUP).equalTo(r.getDouble(2))).count();
+    assertTrue(atMin >= 25 && atMax >= 25, atMin + " / " + atMax);
+    // weight falls as commonness rises
+    List<Row> sorted = out.orderBy(Columns.COMMONNESS).select(Columns.WEIGHT_SOFTDEDUP).collectAsList();
+    for (int i = 1; i < sorted.size(); i++) {
+      assertTrue(sorted.get(i).getDouble(0) <= sorted.get(i - 1).getDouble(0) + 1e-12);
+    }
+  }
+
+  @Test
+  void sketchModeRanksDocumentsLikeExactMode() {
+    Map<String, Object> es = new HashMap<>();
+    Map<String, Object> ss = new HashMap<>();
+    Map<String, Double> exact = new HashMap<>();
+    for (Row r : ExactCommonness.score(spark, demoDf, params(), es).collectAsList()) {
+      exact.put(r.getString(0), r.getDouble(3));
+    }
+    CommonnessParams p =
+        params("softdedup.mode=sketch", "softdedup.sketch.eps=1e-5", "softdedup.sketch.validation-docs=500");
+    List<Row> sketch = SketchCommonness.score(spark, demoDf, p, ss).collectAsList();
+    double[] a = new double[sketch.size()];
+    double[] b = new double[sketch.size()];
+    for (int i = 0; i < sketch.size(); i++) {
+      a[i] = exact.get(sketch.get(i).getString(0));
+      b[i] = sketch.get(i).getDouble(3);
+    }
+    double rho = RankCorrelation.spearman(a, b);
+    assertTrue(rho >= 0.95, "spearman " + rho);
+    assertEquals(200_000L, ((Number) ss.get("sketch_width")).longValue());
+    assertEquals(7, ((Number) ss.get("sketch_depth")).intValue());
+    assertTrue(((Number) ss.get("sketch_error_bound")).doubleValue() > 0);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> v = (Map<String, Object>) ss.get("validation");
+    assertEquals(500, v.get("docs"));
+    assertTrue(((Number) v.get("spearman_vs_exact")).doubleValue() > 0.8, v.toString());
+  }
+
+  @Test
+  void oneNgramInEveryDocumentIsScoredWithoutTheJoin() {
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      texts.add("HOT HOT HOT HOT HOT " + "w" + (i % 17) + " x" + (i % 5) + " tail " + i);
+    }
+    Map<String, Object> stats = new HashMap<>();
+    ExactCommonness.score(spark, df(texts), params(), stats).count();
+    assertTrue(((Number) stats.get("hot_ngrams")).intValue() > 0);
+    assertExactMatchesModel(df(texts), 4);
+  }
+
+  @Test
+  void shortNonLatinAndLongDocuments() {
+    List<String> texts = new ArrayList<>();
+    texts.add("a");
+    texts.add("? !");
+    texts.add("数据清洗很重要。数据清洗很重要。");
+    texts.add("مرحبا بالعالم مرحبا");
+    texts.add("Привет , мир . Привет !");
+    texts.add("नमस्ते दुनिया");
+    StringBuilder longDoc = new StringBuilder();
+    for (int i = 0; i < 60_000; i++) {
+      longDoc.append("tok").append(i % 977).append(' ');
+    }
+    texts.add(longDoc.toString());
+    for (int i = 0; i < 30; i++) {
+      texts.add("filler document number " + i);
+    }
+    assertExactMatchesModel(df(texts), 4);
+    assertExactMatchesModel(df(texts), 6);
+    Map<String, Object> stats = new HashMap<>();
+    for (Row r : ExactCommonness.score(spark, df(texts), params(), stats).collectAsList()) {
+      double c = r.getDouble(3);
+      assertTrue(c > 0 && c <= 1 && Double.isFinite(r.getDouble(2)), r.toString());
+    }
+  }
+}
