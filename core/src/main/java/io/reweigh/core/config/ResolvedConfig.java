@@ -44,6 +44,11 @@ public final class ResolvedConfig implements Serializable {
     return ConfigLoader.resolve(this, Map.of(key, rawValue), "override");
   }
 
+  /** A copy with one {@code KEY=VALUE} applied exactly as the CLI's {@code --set} applies it. */
+  public ResolvedConfig withSet(String keyEqualsValue) {
+    return ConfigLoader.resolve(this, ConfigLoader.parseSet(keyEqualsValue), "--set " + keyEqualsValue);
+  }
+
   /** Key → value, sorted by key; lists stay lists. For the manifest. */
   public Map<String, Object> asMap() {
     return Collections.unmodifiableMap(values);

@@ -54,8 +54,7 @@ class CommonnessStageTest {
   static CommonnessParams params(String... sets) {
     ResolvedConfig cfg = ResolvedConfig.defaults();
     for (String s : sets) {
-      int eq = s.indexOf('=');
-      cfg = cfg.with(s.substring(0, eq), s.substring(eq + 1));
+      cfg = cfg.withSet(s);
     }
     return CommonnessParams.fromConfig(cfg);
   }

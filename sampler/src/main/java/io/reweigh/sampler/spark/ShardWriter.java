@@ -191,6 +191,12 @@ public final class ShardWriter {
         }
         finals.add(target.toString());
       }
+      // local file systems leave .crc side files: shards/ holds the shards only
+      for (FileStatus st : fs.listStatus(shardDir)) {
+        if (st.getPath().getName().startsWith(".")) {
+          fs.delete(st.getPath(), false);
+        }
+      }
       Map<String, String> sums = sha256(spark, finals);
       List<ShardInfo> shards = new ArrayList<>();
       for (int i = 0; i < plan.numShards(); i++) {

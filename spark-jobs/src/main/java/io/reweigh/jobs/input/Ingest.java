@@ -194,8 +194,10 @@ public final class Ingest {
       if (n.equals(Columns.ID) || n.equals(Columns.TEXT) || n.equals(Columns.DOMAIN) || reserved(n)) {
         throw PipelineErrors.usage(
             "Input field '" + n + "' clashes with a column reweigh writes.",
-            "Rename the field in the input, or map it with input.id-column / input.text-column /"
-                + " input.domain-column.");
+            generateIds && n.equals(Columns.ID)
+                ? "The input has ids: set input.generate-ids=false to use them, or rename the field."
+                : "Rename the field in the input, or map it with input.id-column /"
+                    + " input.text-column / input.domain-column.");
       }
       extras = extras.add(f);
     }

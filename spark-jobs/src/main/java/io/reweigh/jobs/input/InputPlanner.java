@@ -26,6 +26,7 @@ public final class InputPlanner {
   public static InputPlan plan(String userPath, ResolvedConfig cfg, Configuration hadoopConf) {
     String format = cfg.get(Keys.INPUT_FORMAT);
     List<FileStatus> found = new ArrayList<>();
+    boolean single = false;
     try {
       Path p = new Path(userPath);
       FileSystem fs = p.getFileSystem(hadoopConf);
@@ -33,6 +34,7 @@ public final class InputPlanner {
       if (matches == null || matches.length == 0) {
         throw PipelineErrors.inputNotFound(userPath);
       }
+      single = matches.length == 1 && !matches[0].isDirectory();
       for (FileStatus m : matches) {
         if (m.isDirectory()) {
           RemoteIterator<LocatedFileStatus> it = fs.listFiles(m.getPath(), true);
@@ -49,7 +51,6 @@ public final class InputPlanner {
     } catch (IOException e) {
       throw PipelineErrors.unreadableFile(userPath, e.toString(), e);
     }
-    boolean single = found.size() == 1;
     List<FileEntry> parquet = new ArrayList<>();
     List<FileEntry> jsonl = new ArrayList<>();
     for (FileStatus f : found) {

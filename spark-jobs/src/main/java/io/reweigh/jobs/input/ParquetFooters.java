@@ -29,8 +29,37 @@ final class ParquetFooters {
   private ParquetFooters() {}
 
   /** One file's footer: column name → type description, or the error reading it. */
-  record Footer(String file, Map<String, String> columns, long rows, String error)
-      implements Serializable {}
+  /** Not a record: Spark's Kryo 4 cannot serialize records (task results use Kryo). */
+  static final class Footer implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final String file;
+    final Map<String, String> columns;
+    final long rows;
+    final String error;
+
+    Footer(String file, Map<String, String> columns, long rows, String error) {
+      this.file = file;
+      this.columns = new LinkedHashMap<>(columns);
+      this.rows = rows;
+      this.error = error;
+    }
+
+    String file() {
+      return file;
+    }
+
+    Map<String, String> columns() {
+      return columns;
+    }
+
+    long rows() {
+      return rows;
+    }
+
+    String error() {
+      return error;
+    }
+  }
 
   /** All files' footers agreed on the columns; rows counted from the footers. */
   record Result(boolean sameSchema, long rows) {}

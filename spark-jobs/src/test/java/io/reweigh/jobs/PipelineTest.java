@@ -1,0 +1,192 @@
+package io.reweigh.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reweigh.core.Columns;
+import io.reweigh.core.config.ResolvedConfig;
+import io.reweigh.core.demo.DemoCorpus;
+import io.reweigh.core.hash.Sha256;
+import io.reweigh.core.spark.SharedSpark;
+import io.reweigh.jobs.stage.OutputDir;
+import io.reweigh.jobs.stage.Progress;
+import io.reweigh.jobs.stage.StageRunner;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineTest {
+  static final SparkSession spark = SharedSpark.session();
+  @TempDir static Path shared;
+  @TempDir Path tmp;
+  static Path input;
+  static final int DOCS = 1200;
+
+  @BeforeAll
+  static void corpus() {
+    input = shared.resolve("input");
+    new DemoCorpus(3).writeJsonl(input, DOCS, 3, DemoCorpus.DEFAULT_BAD_ROWS);
+  }
+
+  static ResolvedConfig cfg(String... sets) {
+    ResolvedConfig c =
+        ResolvedConfig.defaults()
+            .with("input.max-doc-chars", DemoCorpus.TOO_LONG_CHARS - 1)
+            .with("sampler.shard-rows", 500);
+    for (String s : sets) {
+      c = c.withSet(s);
+    }
+    return c;
+  }
+
+  static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+
+  static Pipeline.Summary run(Path out, ResolvedConfig cfg, boolean force) {
+    LOG.reset();
+    return Pipeline.run(
+        spark,
+        new Pipeline.Options(input.toString(), out.toString(), cfg, force),
+        new Progress(new PrintStream(LOG, true), 60));
+  }
+
+  static List<String> shardHashes(Pipeline.Summary s) {
+    List<String> out = new ArrayList<>();
+    for (Map<String, Object> m : s.shards()) {
+      out.add((String) m.get("sha256"));
+    }
+    return out;
+  }
+
+  @Test
+  void fullRunWritesShardsManifestRejectsAndReport() throws IOException {
+    Path out = tmp.resolve("out");
+    Pipeline.Summary s = run(out, cfg(), false);
+    Map<String, Object> c = s.counts();
+    long input = DOCS + DemoCorpus.DEFAULT_BAD_ROWS.total();
+    assertEquals(input, ((Number) c.get("input_rows")).longValue());
+    assertEquals((long) DOCS, ((Number) c.get("output_rows")).longValue());
+    assertEquals((long) DemoCorpus.DEFAULT_BAD_ROWS.total(), ((Number) c.get("rejected_rows")).longValue());
+    assertEquals(true, c.get("accounting_ok"));
+
+    // manifest on disk: shards with matching sha256, sizes by plan
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = new ObjectMapper().readValue(out.resolve(Columns.MANIFEST).toFile(), Map.class);
+    List<Map<String, Object>> shards = s.shards();
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> onDisk = (List<Map<String, Object>>) m.get("shards");
+    assertEquals(shards.stream().map(x -> x.get("sha256")).toList(), onDisk.stream().map(x -> x.get("sha256")).toList());
+    assertEquals(m.get("counts").toString(), new java.util.TreeMap<>(c).toString());
+    assertEquals(3, shards.size());
+    assertEquals("shards/part-00000-of-00003.parquet", shards.get(0).get("path"));
+    assertEquals(List.of(500, 500, 200), shards.stream().map(x -> ((Number) x.get("rows")).intValue()).toList());
+    for (Map<String, Object> sh : shards) {
+      try (InputStream in = Files.newInputStream(out.resolve((String) sh.get("path")))) {
+        assertEquals(sh.get("sha256"), Sha256.hex(in));
+      }
+    }
+    try (var files = Files.list(out.resolve(Columns.SHARDS_DIR))) {
+      assertEquals(3, files.count(), "only the shards in shards/");
+    }
+    // shards: input columns + weight columns, mean weight 1, every id once
+    var df = spark.read().parquet(out.resolve(Columns.SHARDS_DIR).toString());
+    assertEquals(List.of("id", "text", "domain", "label", "url", "weight", "weight_softdedup"), List.of(df.columns()));
+    Row agg = df.agg(functions.avg("weight"), functions.countDistinct(functions.col("id")), functions.count(functions.lit(1))).first();
+    assertEquals(1.0, agg.getDouble(0), 1e-9);
+    assertEquals((long) DOCS, agg.getLong(1));
+    // rejects with reasons; report is self-contained
+    assertEquals((long) DemoCorpus.DEFAULT_BAD_ROWS.total(), spark.read().parquet(out.resolve(Columns.REJECTS_DIR).toString()).count());
+    String report = Files.readString(out.resolve(Columns.REPORT));
+    assertTrue(report.contains("<svg") && report.contains("part-00000-of-00003.parquet"));
+    assertFalse(report.contains("<script") || report.contains("src=\"http"), "no scripts, no network");
+    assertFalse(Files.exists(out.resolve(Columns.TMP_DIR)), "temp folders are removed");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> stages = (Map<String, Object>) m.get("stages");
+    assertTrue(stages.containsKey("commonness") && stages.containsKey("ingest") && stages.containsKey("sampler"));
+  }
+
+  @Test
+  void rerunsSkipCommittedStagesAndWriteIdenticalBytesWhateverThePartitioning() {
+    Path out = tmp.resolve("det");
+    Pipeline.Summary first = run(out, cfg(), false);
+    String log1 = LOG.toString();
+    assertTrue(log1.contains("commonness: started"), log1);
+
+    Pipeline.Summary again = run(out, cfg(), false);
+    String log2 = LOG.toString();
+    assertTrue(log2.contains("ingest: committed result is current, skipped"), log2);
+    assertTrue(log2.contains("commonness: committed result is current, skipped"), log2);
+    assertEquals(shardHashes(first), shardHashes(again));
+
+    String oldShuffle = spark.conf().get("spark.sql.shuffle.partitions");
+    String oldBytes = spark.conf().get("spark.sql.files.maxPartitionBytes");
+    try {
+      spark.conf().set("spark.sql.shuffle.partitions", "7");
+      spark.conf().set("spark.sql.files.maxPartitionBytes", "65536");
+      Pipeline.Summary forced = run(tmp.resolve("det2"), cfg(), true);
+      assertTrue(LOG.toString().contains("commonness: started"));
+      assertEquals(shardHashes(first), shardHashes(forced), "same bytes with other partitioning");
+    } finally {
+      spark.conf().set("spark.sql.shuffle.partitions", oldShuffle);
+      spark.conf().set("spark.sql.files.maxPartitionBytes", oldBytes);
+    }
+
+    // a sampler-only change keeps the scores; a softdedup change recomputes only commonness
+    Pipeline.Summary resharded = run(out, cfg("sampler.shard-rows=700"), false);
+    assertTrue(LOG.toString().contains("commonness: committed result is current, skipped"));
+    assertEquals(2, resharded.shards().size());
+    run(out, cfg("softdedup.order=3"), false);
+    assertTrue(LOG.toString().contains("ingest: committed result is current, skipped"));
+    assertTrue(LOG.toString().contains("commonness: started"));
+    // another seed, another order of documents
+    assertNotEquals(shardHashes(first), shardHashes(run(tmp.resolve("seed"), cfg("sampler.seed=9"), false)));
+  }
+
+  @Test
+  void noSignalsGiveUniformWeights() {
+    Pipeline.Summary s = run(tmp.resolve("uniform"), cfg("stages=[]"), false);
+    var df = spark.read().parquet(tmp.resolve("uniform").resolve(Columns.SHARDS_DIR).toString());
+    assertEquals(List.of("id", "text", "domain", "label", "url", "weight"), List.of(df.columns()));
+    assertEquals(DOCS, df.filter("weight = 1.0").count());
+    assertEquals((long) DOCS, ((Number) s.counts().get("output_rows")).longValue());
+  }
+
+  @Test
+  void aFailingStageLeavesNothingCommitted() {
+    Path out = tmp.resolve("crash");
+    OutputDir dir = new OutputDir(out.toString(), spark.sparkContext().hadoopConfiguration());
+    StageRunner runner = new StageRunner(dir, false, new Progress(new PrintStream(LOG, true), 60));
+    assertThrows(IllegalStateException.class, () -> runner.run("boom", "fp", t -> {
+      Files.createDirectories(Path.of(new org.apache.hadoop.fs.Path(t, "data").toUri()));
+      throw new IllegalStateException("executor lost");
+    }));
+    assertFalse(Files.exists(out.resolve("stages/boom")));
+    assertEquals(null, runner.committedFingerprint("boom"));
+    // a good run commits; the same fingerprint is then skipped
+    runner.run("ok", "fp1", t -> {
+      spark.range(3).write().parquet(new org.apache.hadoop.fs.Path(t, "data").toString());
+      return Map.of("rows", 3L);
+    });
+    assertEquals("fp1", runner.committedFingerprint("ok"));
+    StageRunner.Outcome again = runner.run("ok", "fp1", t -> {
+      throw new AssertionError("must not run");
+    });
+    assertTrue(again.skipped());
+    assertEquals(3, ((Number) again.stats().get("rows")).intValue());
+  }
+}
