@@ -192,9 +192,11 @@ public final class ShardWriter {
         finals.add(target.toString());
       }
       // local file systems leave .crc side files: shards/ holds the shards only
-      for (FileStatus st : fs.listStatus(shardDir)) {
+      FileSystem raw =
+          fs instanceof org.apache.hadoop.fs.ChecksumFileSystem cfs ? cfs.getRawFileSystem() : fs;
+      for (FileStatus st : raw.listStatus(shardDir)) {
         if (st.getPath().getName().startsWith(".")) {
-          fs.delete(st.getPath(), false);
+          raw.delete(st.getPath(), false);
         }
       }
       Map<String, String> sums = sha256(spark, finals);
