@@ -192,11 +192,11 @@ public final class ShardWriter {
         finals.add(target.toString());
       }
       // local file systems leave .crc side files: shards/ holds the shards only
-      FileSystem raw =
+      FileSystem rawFs =
           fs instanceof org.apache.hadoop.fs.ChecksumFileSystem cfs ? cfs.getRawFileSystem() : fs;
-      for (FileStatus st : raw.listStatus(shardDir)) {
+      for (FileStatus st : rawFs.listStatus(shardDir)) {
         if (st.getPath().getName().startsWith(".")) {
-          raw.delete(st.getPath(), false);
+          rawFs.delete(st.getPath(), false);
         }
       }
       Map<String, String> sums = sha256(spark, finals);
