@@ -1,0 +1,77 @@
+package io.reweigh.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the shaded jar the way users do, in child JVMs: the Spark runtime from a SPARK_HOME whose
+ * jars/ holds it (built by spark-jobs), the reweigh jar passed to SparkSubmit. Nothing of reweigh
+ * is on this test's classpath.
+ */
+final class Launcher {
+  static final String JAR = System.getProperty("reweigh.jar");
+  static final String SPARK_HOME = System.getProperty("reweigh.spark.home");
+  static final List<String> JVM_FLAGS =
+      Arrays.asList(System.getProperty("reweigh.jvm.flags", "").trim().split("\\s+"));
+
+  record Result(int code, String out) {}
+
+  static Result java(Path log, List<String> args, long timeoutSeconds) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(JVM_FLAGS);
+    cmd.add("-Xmx2g");
+    cmd.add("-cp");
+    cmd.add(SPARK_HOME + "/jars/*");
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("SPARK_HOME", SPARK_HOME);
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+    Process p = pb.start();
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + cmd + "\n" + Files.readString(log));
+    }
+    return new Result(p.exitValue(), Files.readString(log));
+  }
+
+  /** spark-submit --class io.reweigh.jobs.Main JAR args… */
+  static Result submit(Path log, List<String> submitArgs, List<String> appArgs) throws Exception {
+    List<String> args = new ArrayList<>();
+    args.add("org.apache.spark.deploy.SparkSubmit");
+    args.addAll(submitArgs);
+    args.add("--class");
+    args.add("io.reweigh.jobs.Main");
+    args.add("--conf");
+    args.add("spark.ui.enabled=false");
+    args.add(new File(JAR).getAbsolutePath());
+    args.addAll(appArgs);
+    return java(log, args, 600);
+  }
+
+  /** Runs a reweigh command straight from the jar (no SparkSubmit), e.g. generate. */
+  static Result reweigh(Path log, String... appArgs) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-cp");
+    cmd.add(new File(JAR).getAbsolutePath() + File.pathSeparator + SPARK_HOME + "/jars/*");
+    cmd.add("io.reweigh.jobs.Main");
+    cmd.addAll(Arrays.asList(appArgs));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(300, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + cmd);
+    }
+    return new Result(p.exitValue(), Files.readString(log));
+  }
+
+  private Launcher() {}
+}
