@@ -112,7 +112,7 @@ public final class Keys {
   public static final ConfigKey<Double> SOFTDEDUP_SKETCH_EPS =
       add(
           "softdedup.sketch.eps",
-          1e-7,
+          1e-6,
           ValueParser.doubleRange(0, false, 1, false),
           "Count-min relative error: each count is over-estimated by at most eps × (all updates)"
               + " with probability confidence. Memory ≈ 8 bytes × ceil(2/eps) × depth.",

@@ -22,7 +22,7 @@ class ConfigLoaderTest {
     ResolvedConfig c = ConfigLoader.load(null, List.of());
     assertEquals(4, c.get(Keys.SOFTDEDUP_ORDER));
     assertEquals("exact", c.get(Keys.SOFTDEDUP_MODE));
-    assertEquals(1e-7, c.get(Keys.SOFTDEDUP_SKETCH_EPS));
+    assertEquals(1e-6, c.get(Keys.SOFTDEDUP_SKETCH_EPS));
     assertEquals(100_000, c.get(Keys.SAMPLER_SHARD_ROWS));
     assertEquals(0L, c.get(Keys.SAMPLER_SEED));
     assertEquals("id", c.get(Keys.INPUT_ID_COLUMN));

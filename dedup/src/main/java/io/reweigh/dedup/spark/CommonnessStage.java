@@ -15,7 +15,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The commonness stage (SoftDedup, He et al. 2024): scores every usable document with an n-gram LM
@@ -36,7 +35,7 @@ public final class CommonnessStage {
         p.mode().equals("sketch")
             ? SketchCommonness.score(spark, input, p, stats)
             : ExactCommonness.score(spark, input, p, stats);
-    scores.persist(StorageLevel.MEMORY_AND_DISK());
+    Timer timer = new Timer(stats);
     try {
       long n = scores.count();
       long expected = docs.count();
@@ -45,6 +44,7 @@ public final class CommonnessStage {
             "commonness scored " + n + " documents of " + expected + " (lost rows)");
       }
       Dataset<Row> weighted = weights(scores, p, n, stats);
+      timer.lap("weights");
       weighted
           .select(
               Columns.ID, Columns.N_TOKENS, Columns.LOG_PROB, Columns.COMMONNESS,
@@ -52,10 +52,12 @@ public final class CommonnessStage {
           .write()
           .option("compression", "zstd")
           .parquet(path);
+      timer.lap("write");
       Dataset<Row> written = spark.read().parquet(path);
       stats.put("rows", n);
       stats.put("commonness", SparkStats.summary(written, Columns.COMMONNESS));
       stats.put("weight", SparkStats.summary(written, Columns.WEIGHT_SOFTDEDUP));
+      timer.lap("summary");
       return stats;
     } finally {
       scores.unpersist();

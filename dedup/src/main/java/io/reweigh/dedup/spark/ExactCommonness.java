@@ -62,12 +62,16 @@ final class ExactCommonness {
   /** At most this many n-grams are scored from the broadcast map. */
   static final int HOT_MAX_KEYS = 100_000;
 
-  /** Scores: id, n_tokens (positions), log_prob, commonness. Adds model stats to {@code stats}. */
+  /**
+   * Scores: id, n_tokens (positions), log_prob, commonness; returned persisted (the caller
+   * unpersists). Adds model stats and a time breakdown to {@code stats}.
+   */
   static Dataset<Row> score(
       SparkSession spark, Dataset<Row> docs, CommonnessParams p, Map<String, Object> stats) {
     int n = p.order();
     Tokenizer tok = p.tokenizer();
     List<Dataset<Row>> persisted = new ArrayList<>();
+    Timer timer = new Timer(stats);
     try {
       // 1-2: gram tables, highest order first
       Dataset<Row>[] t = tables(Positions.keys(docs, tok, n), n);
@@ -80,6 +84,7 @@ final class ExactCommonness {
       // 3: discounts and history stats; 4: probabilities bottom up
       Dataset<Row> lower = null;
       long vocab = t[1].count();
+      timer.lap("count_ngrams");
       Map<String, Object> orders = new LinkedHashMap<>();
       for (int k = 1; k <= n; k++) {
         Discounts d = discounts(t[k]);
@@ -112,6 +117,7 @@ final class ExactCommonness {
         orders.put(String.valueOf(k), o);
         lower = pk;
       }
+      timer.lap("probabilities");
       stats.put("vocabulary", vocab);
       stats.put("orders", orders);
       Dataset<Row> pn =
@@ -137,6 +143,7 @@ final class ExactCommonness {
         hot.put(r.getLong(0), r.getLong(1));
       }
       stats.put("hot_ngrams", hot.size());
+      timer.lap("hot_ngrams");
       Broadcast<Map<Long, Long>> hotB =
           new JavaSparkContext(spark.sparkContext()).broadcast(hot);
       StructType posSchema =
@@ -162,7 +169,11 @@ final class ExactCommonness {
       Dataset<Row> all = positions.filter(col("lp").isNotNull()).select(Columns.ID, "lp").union(cold);
       Dataset<Row> perDoc =
           all.groupBy(Columns.ID).agg(sum(col("lp")).as("lpf"), count(lit(1)).as("positions"));
-      return finish(perDoc);
+      // materialise before the intermediate tables are released
+      Dataset<Row> result = finish(perDoc).persist(StorageLevel.MEMORY_AND_DISK());
+      result.count();
+      timer.lap("score_documents");
+      return result;
     } finally {
       for (Dataset<Row> x : persisted) {
         x.unpersist();

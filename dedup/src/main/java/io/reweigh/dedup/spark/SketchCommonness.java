@@ -26,6 +26,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.sketch.CountMinSketch;
 
 /**
@@ -42,6 +43,7 @@ final class SketchCommonness {
   static Dataset<Row> score(
       SparkSession spark, Dataset<Row> docs, CommonnessParams p, Map<String, Object> stats) {
     checkMemory(spark, p);
+    Timer timer = new Timer(stats);
     int n = p.order();
     Tokenizer tok = p.tokenizer();
     double eps = p.eps();
@@ -58,6 +60,7 @@ final class SketchCommonness {
                   return Collections.singletonList(cms).iterator();
                 })
             .treeReduce(CountMinSketch::mergeInPlace, 2);
+    timer.lap("build_sketch");
     stats.put("sketch_eps", eps);
     stats.put("sketch_confidence", conf);
     stats.put("sketch_depth", sketch.depth());
@@ -84,10 +87,14 @@ final class SketchCommonness {
         };
     Dataset<Row> perDoc =
         docs.select(Columns.ID, Columns.TEXT).mapPartitions(scoreFn, Encoders.row(schema));
+    Dataset<Row> result = ExactCommonness.finish(perDoc).persist(StorageLevel.MEMORY_AND_DISK());
+    result.count();
+    timer.lap("score_documents");
     if (p.validationDocs() > 0) {
       stats.put("validation", validate(docs, p));
+      timer.lap("validation");
     }
-    return ExactCommonness.finish(perDoc);
+    return result;
   }
 
   /**
