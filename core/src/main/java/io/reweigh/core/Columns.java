@@ -10,7 +10,9 @@ public final class Columns {
   public static final String TEXT = "text";
   public static final String DOMAIN = "domain";
 
-  /** Where a row came from: the input file and its 0-based row (Parquet) or 1-based line (JSONL). */
+  /**
+   * Where a row came from: the input file and its 0-based row (Parquet) or 1-based line (JSONL).
+   */
   public static final String SOURCE_FILE = "source_file";
 
   public static final String SOURCE_ROW = "source_row";

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An interpolated modified Kneser-Ney model held in memory: trained on documents, scores
- * documents. It is the reference the distributed exact mode must match, and what the sketch-mode
- * validation scores its sample with. Counting follows the definitions directly: raw counts at the
- * highest order, and at lower orders the number of distinct (k+1)-grams that end in the k-gram.
+ * An interpolated modified Kneser-Ney model held in memory: trained on documents, scores documents.
+ * It is the reference the distributed exact mode must match, and what the sketch-mode validation
+ * scores its sample with. Counting follows the definitions directly: raw counts at the highest
+ * order, and at lower orders the number of distinct (k+1)-grams that end in the k-gram.
  */
 public final class KneserNeyModel {
   private final int n;
@@ -75,7 +75,9 @@ public final class KneserNeyModel {
       }
       m.contexts.set(k - 1, stats);
       m.discounts[k - 1] =
-          fixed != null ? fixed[k - 1] : Discounts.fromCountsOfCounts(coc[1], coc[2], coc[3], coc[4]);
+          fixed != null
+              ? fixed[k - 1]
+              : Discounts.fromCountsOfCounts(coc[1], coc[2], coc[3], coc[4]);
     }
     m.vocab = m.grams.get(0).size();
     return m;

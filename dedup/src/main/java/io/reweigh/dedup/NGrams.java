@@ -19,7 +19,9 @@ import io.reweigh.core.hash.Hash64;
 public final class NGrams {
   private NGrams() {}
 
-  /** Sentence boundary tokens and the empty context: fixed values outside the token hash range use. */
+  /**
+   * Sentence boundary tokens and the empty context: fixed values outside the token hash range use.
+   */
   public static final long BOS = Hash64.fmix64(0x3C733E0000000001L);
 
   public static final long EOS = Hash64.fmix64(0x3C2F733E00000002L);

@@ -1,9 +1,9 @@
 package io.reweigh.dedup;
 
 /**
- * SoftDedup weights from commonness (He et al. 2024: the sampling weight falls as commonness
- * rises, W ∝ 1/p). Segmented mode gives every document of a quantile segment the inverse of the
- * segment's mean commonness, which is robust to single extreme scores.
+ * SoftDedup weights from commonness (He et al. 2024: the sampling weight falls as commonness rises,
+ * W ∝ 1/p). Segmented mode gives every document of a quantile segment the inverse of the segment's
+ * mean commonness, which is robust to single extreme scores.
  */
 public final class Weighting {
   private Weighting() {}

@@ -48,11 +48,14 @@ class KneserNeyModelTest {
     long[] t = TOK.tokenIds(String.join(" ", seq));
     double[] p = {0};
     int target = seq.size() - 1;
-    NGrams.forEachPosition(t, m.order(), (j, s, c) -> {
-      if (j == target) {
-        p[0] = m.probability(s, c);
-      }
-    });
+    NGrams.forEachPosition(
+        t,
+        m.order(),
+        (j, s, c) -> {
+          if (j == target) {
+            p[0] = m.probability(s, c);
+          }
+        });
     return p[0];
   }
 
@@ -103,10 +106,15 @@ class KneserNeyModelTest {
     KneserNeyModel m = KneserNeyModel.train(ids(CORPUS), 3);
     Discounts[] d = {m.discounts(1), m.discounts(2), m.discounts(3)};
     ReferenceKneserNey ref = new ReferenceKneserNey(words(CORPUS), 3, d);
-    assertEquals(ref.prob(List.of("the", "cat"), "sat"), modelProb(m, List.of("the", "cat"), "sat"), 1e-12);
-    assertEquals(ref.prob(List.of("on", "the"), "mat"), modelProb(m, List.of("on", "the"), "mat"), 1e-12);
+    assertEquals(
+        ref.prob(List.of("the", "cat"), "sat"), modelProb(m, List.of("the", "cat"), "sat"), 1e-12);
+    assertEquals(
+        ref.prob(List.of("on", "the"), "mat"), modelProb(m, List.of("on", "the"), "mat"), 1e-12);
     // an unseen history backs off completely
-    assertEquals(ref.prob(List.of("fish", "dogs"), "sat"), modelProb(m, List.of("fish", "dogs"), "sat"), 1e-12);
+    assertEquals(
+        ref.prob(List.of("fish", "dogs"), "sat"),
+        modelProb(m, List.of("fish", "dogs"), "sat"),
+        1e-12);
   }
 
   @Test
@@ -117,18 +125,25 @@ class KneserNeyModelTest {
     vocab.add("</s>");
     // histories seen, partly seen, unseen; the </s> token is predicted through its own id
     for (List<String> h :
-        List.of(List.of("the", "cat"), List.of("on", "the"), List.of("and", "sat"), List.of("fish", "zebra"))) {
+        List.of(
+            List.of("the", "cat"),
+            List.of("on", "the"),
+            List.of("and", "sat"),
+            List.of("fish", "zebra"))) {
       double total = 0;
       for (String w : vocab) {
         if (w.equals("</s>")) {
           // P(</s> | h): score a document ending after h and take its last position
           long[] t = TOK.tokenIds(String.join(" ", h));
           double[] p = {0};
-          NGrams.forEachPosition(t, 3, (j, s, c) -> {
-            if (j == t.length) {
-              p[0] = m.probability(s, c);
-            }
-          });
+          NGrams.forEachPosition(
+              t,
+              3,
+              (j, s, c) -> {
+                if (j == t.length) {
+                  p[0] = m.probability(s, c);
+                }
+              });
           total += p[0];
         } else {
           total += modelProb(m, h, w);
@@ -158,8 +173,10 @@ class KneserNeyModelTest {
     }
     docs.add("quantum zebras juggle purple theorems quietly");
     KneserNeyModel m = KneserNeyModel.train(ids(docs), 4);
-    double dup = m.score(TOK.tokenIds("subscribe to our newsletter for the latest updates")).commonness();
-    double uniq = m.score(TOK.tokenIds("quantum zebras juggle purple theorems quietly")).commonness();
+    double dup =
+        m.score(TOK.tokenIds("subscribe to our newsletter for the latest updates")).commonness();
+    double uniq =
+        m.score(TOK.tokenIds("quantum zebras juggle purple theorems quietly")).commonness();
     assertTrue(dup > 2 * uniq, dup + " vs " + uniq);
   }
 
@@ -170,6 +187,8 @@ class KneserNeyModelTest {
     assertEquals(2, one.positions());
     assertTrue(one.commonness() > 0 && one.commonness() <= 1);
     assertEquals(1, m.score(new long[0]).positions());
-    assertTrue(Arrays.stream(new double[] {m.score(new long[0]).commonness()}).allMatch(x -> x > 0 && x <= 1));
+    assertTrue(
+        Arrays.stream(new double[] {m.score(new long[0]).commonness()})
+            .allMatch(x -> x > 0 && x <= 1));
   }
 }

@@ -33,7 +33,8 @@ final class ReferenceKneserNey {
     for (int k = n - 1; k >= 1; k--) {
       Map<List<String>, Set<String>> left = new HashMap<>();
       for (List<String> g : adjusted[k + 1].keySet()) {
-        left.computeIfAbsent(List.copyOf(g.subList(1, g.size())), x -> new HashSet<>()).add(g.get(0));
+        left.computeIfAbsent(List.copyOf(g.subList(1, g.size())), x -> new HashSet<>())
+            .add(g.get(0));
       }
       Map<List<String>, Integer> a = new HashMap<>();
       left.forEach((g, s) -> a.put(g, s.size()));
@@ -55,7 +56,10 @@ final class ReferenceKneserNey {
 
   /** P(w | history) with history of any length ≤ n−1 (the last n−1 words are used). */
   double prob(List<String> history, String w) {
-    List<String> h = history.size() > n - 1 ? history.subList(history.size() - (n - 1), history.size()) : history;
+    List<String> h =
+        history.size() > n - 1
+            ? history.subList(history.size() - (n - 1), history.size())
+            : history;
     return prob(h.size() + 1, h, w);
   }
 

@@ -22,7 +22,8 @@ final class Launcher {
 
   record Result(int code, String out) {}
 
-  static Result java(Path log, List<String> args, long timeoutSeconds) throws IOException, InterruptedException {
+  static Result java(Path log, List<String> args, long timeoutSeconds)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_FLAGS);
@@ -30,7 +31,8 @@ final class Launcher {
     cmd.add("-cp");
     cmd.add(SPARK_HOME + "/jars/*");
     cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_HOME", SPARK_HOME);
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().put("SPARK_SCALA_VERSION", "2.13");
@@ -64,7 +66,8 @@ final class Launcher {
     cmd.add(new File(JAR).getAbsolutePath() + File.pathSeparator + SPARK_HOME + "/jars/*");
     cmd.add("io.reweigh.jobs.Main");
     cmd.addAll(Arrays.asList(appArgs));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     Process p = pb.start();
     if (!p.waitFor(300, TimeUnit.SECONDS)) {
       p.destroyForcibly();

@@ -30,7 +30,16 @@ class SparkSubmitLocalIT {
   void runsThePipelineAndExitsWithTheDocumentedCodes() throws Exception {
     Path input = tmp.resolve("input");
     Launcher.Result gen =
-        Launcher.reweigh(tmp.resolve("gen.log"), "generate", "--output", input.toString(), "--docs", "900", "--files", "3", "--bad-rows");
+        Launcher.reweigh(
+            tmp.resolve("gen.log"),
+            "generate",
+            "--output",
+            input.toString(),
+            "--docs",
+            "900",
+            "--files",
+            "3",
+            "--bad-rows");
     assertEquals(0, gen.code(), gen.out());
 
     Path out = tmp.resolve("out");
@@ -38,13 +47,22 @@ class SparkSubmitLocalIT {
         Launcher.submit(
             tmp.resolve("run.log"),
             List.of("--master", "local[2]", "--driver-memory", "1g"),
-            List.of("run", "--input", input.toString(), "--output", out.toString(),
-                "--set", "sampler.shard-rows=400", "--set", "input.max-doc-chars=29999"));
+            List.of(
+                "run",
+                "--input",
+                input.toString(),
+                "--output",
+                out.toString(),
+                "--set",
+                "sampler.shard-rows=400",
+                "--set",
+                "input.max-doc-chars=29999"));
     assertEquals(0, run.code(), run.out());
     assertTrue(run.out().contains("commonness: done"), run.out());
 
     @SuppressWarnings("unchecked")
-    Map<String, Object> m = new ObjectMapper().readValue(out.resolve("manifest.json").toFile(), Map.class);
+    Map<String, Object> m =
+        new ObjectMapper().readValue(out.resolve("manifest.json").toFile(), Map.class);
     @SuppressWarnings("unchecked")
     Map<String, Object> counts = (Map<String, Object>) m.get("counts");
     assertEquals(909, ((Number) counts.get("input_rows")).intValue());
@@ -62,7 +80,12 @@ class SparkSubmitLocalIT {
         Launcher.submit(
             tmp.resolve("missing.log"),
             List.of("--master", "local[1]"),
-            List.of("run", "--input", tmp.resolve("nope").toString(), "--output", tmp.resolve("o2").toString()));
+            List.of(
+                "run",
+                "--input",
+                tmp.resolve("nope").toString(),
+                "--output",
+                tmp.resolve("o2").toString()));
     assertEquals(3, missing.code(), missing.out());
     assertTrue(missing.out().contains("does not exist"), missing.out());
 

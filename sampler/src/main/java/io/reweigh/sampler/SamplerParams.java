@@ -10,8 +10,8 @@ import java.util.List;
  * The sampler's plan, computed on the driver from the config and the committed stages, shipped to
  * executors as is.
  */
-public record SamplerParams(
-    long seed, int shardRows, double maxWeightRatio, List<Signal> signals) implements Serializable {
+public record SamplerParams(long seed, int shardRows, double maxWeightRatio, List<Signal> signals)
+    implements Serializable {
 
   /** One weight signal: its name (softdedup, …), the column holding it, and its exponent. */
   public record Signal(String name, String column, double alpha) implements Serializable {}

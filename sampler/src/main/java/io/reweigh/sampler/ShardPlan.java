@@ -21,7 +21,10 @@ public record ShardPlan(long rows, int shardRows, int numShards) implements Seri
     long n = (rows + shardRows - 1) / shardRows;
     if (n > 99_999) {
       throw new IllegalArgumentException(
-          rows + " rows at " + shardRows + " rows per shard gives more than 99,999 shards;"
+          rows
+              + " rows at "
+              + shardRows
+              + " rows per shard gives more than 99,999 shards;"
               + " raise sampler.shard-rows");
     }
     return new ShardPlan(rows, shardRows, (int) n);

@@ -40,13 +40,16 @@ class ShardPlanTest {
     ResolvedConfig cfg = ResolvedConfig.defaults();
     assertEquals(List.of(), SamplerParams.fromConfig(cfg, List.of()).signals());
     SamplerParams p = SamplerParams.fromConfig(cfg, List.of("commonness"));
-    assertEquals(List.of(new SamplerParams.Signal("softdedup", "weight_softdedup", 1.0)), p.signals());
+    assertEquals(
+        List.of(new SamplerParams.Signal("softdedup", "weight_softdedup", 1.0)), p.signals());
     assertEquals(0.5, p.combine(new double[] {0.5}));
-    SamplerParams sq = SamplerParams.fromConfig(cfg.withSet("sampler.alpha.softdedup=2"), List.of("commonness"));
+    SamplerParams sq =
+        SamplerParams.fromConfig(cfg.withSet("sampler.alpha.softdedup=2"), List.of("commonness"));
     assertEquals(0.25, sq.combine(new double[] {0.5}), 1e-15);
     assertEquals(
         List.of(),
-        SamplerParams.fromConfig(cfg.withSet("sampler.alpha.softdedup=0"), List.of("commonness")).signals(),
+        SamplerParams.fromConfig(cfg.withSet("sampler.alpha.softdedup=0"), List.of("commonness"))
+            .signals(),
         "alpha 0 switches the signal off");
   }
 }

@@ -43,12 +43,7 @@ import picocli.CommandLine.Option;
     },
     exitCodeOnInvalidInput = 2,
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:success",
-      "1:internal error",
-      "2:usage or config error",
-      "3:input error"
-    })
+    exitCodeList = {"0:success", "1:internal error", "2:usage or config error", "3:input error"})
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
@@ -128,13 +123,23 @@ public final class Main implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description = "Score the input and write weighted shards, manifest.json and report.html.")
   static final class Run implements Callable<Integer> {
-    @Option(names = "--input", required = true, paramLabel = "PATH", description = "File, directory or glob (local, hdfs://, s3a://).")
+    @Option(
+        names = "--input",
+        required = true,
+        paramLabel = "PATH",
+        description = "File, directory or glob (local, hdfs://, s3a://).")
     String input;
 
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output directory; committed stages are reused.")
+    @Option(
+        names = "--output",
+        required = true,
+        paramLabel = "DIR",
+        description = "Output directory; committed stages are reused.")
     String output;
 
-    @Option(names = "--force", description = "Recompute every stage even if its committed result is current.")
+    @Option(
+        names = "--force",
+        description = "Recompute every stage even if its committed result is current.")
     boolean force;
 
     @CommandLine.Mixin ConfigOptionsMixin opts;
@@ -178,7 +183,12 @@ public final class Main implements Callable<Integer> {
       StringBuilder reasons = new StringBuilder();
       for (Row r :
           c.rows()
-              .groupBy(functions.trim(functions.regexp_extract(functions.col(Columns.REJECT_REASON), "^[^(]*", 0)).as("r"))
+              .groupBy(
+                  functions
+                      .trim(
+                          functions.regexp_extract(
+                              functions.col(Columns.REJECT_REASON), "^[^(]*", 0))
+                      .as("r"))
               .count()
               .orderBy(functions.col("count").desc(), functions.col("r"))
               .collectAsList()) {
@@ -192,8 +202,15 @@ public final class Main implements Callable<Integer> {
       System.out.printf(
           Locale.ROOT,
           "input: %s (%d %s files, %,d bytes)%nconfig: ok (%d keys)%nrows: %,d, usable %,d, would be rejected %,d%n%s",
-          input, plan.files().length, plan.format(), plan.fingerprint().totalBytes(),
-          cfg.asMap().size(), c.inputRows(), usable, rejected, reasons);
+          input,
+          plan.files().length,
+          plan.format(),
+          plan.fingerprint().totalBytes(),
+          cfg.asMap().size(),
+          c.inputRows(),
+          usable,
+          rejected,
+          reasons);
       if (usable + rejected != c.inputRows()) {
         System.err.println("reweigh: error: row accounting failed in validation");
         return 1;
@@ -209,13 +226,23 @@ public final class Main implements Callable<Integer> {
           "Generate a seeded demo corpus (3 domains, planted duplicates, boilerplate, noise, bad rows)"
               + " and run the whole pipeline on it in local mode.")
   static final class Demo implements Callable<Integer> {
-    @Option(names = "--output", paramLabel = "DIR", defaultValue = "reweigh-demo", description = "Demo folder (input/ and output/ inside). Default: ${DEFAULT-VALUE}")
+    @Option(
+        names = "--output",
+        paramLabel = "DIR",
+        defaultValue = "reweigh-demo",
+        description = "Demo folder (input/ and output/ inside). Default: ${DEFAULT-VALUE}")
     String dir;
 
-    @Option(names = "--docs", defaultValue = "6000", description = "Documents to generate. Default: ${DEFAULT-VALUE}")
+    @Option(
+        names = "--docs",
+        defaultValue = "6000",
+        description = "Documents to generate. Default: ${DEFAULT-VALUE}")
     int docs;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the corpus and the run. Default: ${DEFAULT-VALUE}")
+    @Option(
+        names = "--seed",
+        defaultValue = "0",
+        description = "Seed of the corpus and the run. Default: ${DEFAULT-VALUE}")
     long seed;
 
     @Option(names = "--force", description = "Recompute every stage.")
@@ -227,11 +254,13 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws IOException {
       if (docs < 10) {
         throw io.reweigh.core.error.PipelineErrors.usage(
-            "--docs must be at least 10 (got " + docs + ").", "Pass --docs 5000 or more for a meaningful demo.");
+            "--docs must be at least 10 (got " + docs + ").",
+            "Pass --docs 5000 or more for a meaningful demo.");
       }
       Path root = Path.of(dir).toAbsolutePath();
       Path input = root.resolve("input");
-      String marker = "docs=" + docs + " seed=" + seed + " version=" + io.reweigh.core.Version.get() + "\n";
+      String marker =
+          "docs=" + docs + " seed=" + seed + " version=" + io.reweigh.core.Version.get() + "\n";
       Path markerFile = input.resolve("_DEMO");
       if (!Files.exists(markerFile) || !Files.readString(markerFile).equals(marker)) {
         deleteTree(input);
@@ -245,7 +274,13 @@ public final class Main implements Callable<Integer> {
       sets.addAll(opts.sets);
       ResolvedConfig cfg = ConfigLoader.load(opts.configFile, sets);
       Progress progress = new Progress(System.err, 10);
-      progress.line("demo corpus: " + docs + " docs (+" + DemoCorpus.DEFAULT_BAD_ROWS.total() + " bad rows) in " + input);
+      progress.line(
+          "demo corpus: "
+              + docs
+              + " docs (+"
+              + DemoCorpus.DEFAULT_BAD_ROWS.total()
+              + " bad rows) in "
+              + input);
       SparkSession spark = Sessions.create(opts.master);
       spark.sparkContext().addSparkListener(progress);
       Pipeline.Summary s =
@@ -256,10 +291,19 @@ public final class Main implements Callable<Integer> {
       printSummary(System.out, s);
       System.out.println("\nmean weight by planted label (lower = down-weighted):");
       for (Row r :
-          spark.read().parquet(root.resolve("output").resolve(Columns.SHARDS_DIR).toString())
-              .groupBy("label").agg(functions.count(functions.lit(1)), functions.avg(Columns.WEIGHT))
-              .orderBy("label").collectAsList()) {
-        System.out.printf(Locale.ROOT, "  %-12s %6d docs  mean weight %.3f%n", r.getString(0), r.getLong(1), r.getDouble(2));
+          spark
+              .read()
+              .parquet(root.resolve("output").resolve(Columns.SHARDS_DIR).toString())
+              .groupBy("label")
+              .agg(functions.count(functions.lit(1)), functions.avg(Columns.WEIGHT))
+              .orderBy("label")
+              .collectAsList()) {
+        System.out.printf(
+            Locale.ROOT,
+            "  %-12s %6d docs  mean weight %.3f%n",
+            r.getString(0),
+            r.getLong(1),
+            r.getDouble(2));
       }
       return 0;
     }
@@ -268,7 +312,8 @@ public final class Main implements Callable<Integer> {
   @Command(
       name = "generate",
       mixinStandardHelpOptions = true,
-      description = "Write a seeded synthetic JSONL corpus (the demo's generator), e.g. for benchmarks.")
+      description =
+          "Write a seeded synthetic JSONL corpus (the demo's generator), e.g. for benchmarks.")
   static final class Generate implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "DIR")
     Path dir;
@@ -287,13 +332,18 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      long lines = new DemoCorpus(seed).writeJsonl(dir, docs, files, badRows ? DemoCorpus.DEFAULT_BAD_ROWS : null);
+      long lines =
+          new DemoCorpus(seed)
+              .writeJsonl(dir, docs, files, badRows ? DemoCorpus.DEFAULT_BAD_ROWS : null);
       System.out.printf(Locale.ROOT, "wrote %,d lines to %s%n", lines, dir);
       return 0;
     }
   }
 
-  @Command(name = "config-doc", mixinStandardHelpOptions = true, description = "Print the table of every config key (Markdown).")
+  @Command(
+      name = "config-doc",
+      mixinStandardHelpOptions = true,
+      description = "Print the table of every config key (Markdown).")
   static final class ConfigDoc implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -322,8 +372,10 @@ public final class Main implements Callable<Integer> {
         ((Number) c.get("rejected_rows")).longValue(),
         c.get("rejected_by_reason"),
         s.outputDir(),
-        s.outputDir(), Columns.MANIFEST,
-        s.outputDir(), Columns.REPORT);
+        s.outputDir(),
+        Columns.MANIFEST,
+        s.outputDir(),
+        Columns.REPORT);
   }
 
   static void deleteTree(Path p) throws IOException {

@@ -60,8 +60,8 @@ public final class Pipeline {
     InputPlan plan = InputPlanner.plan(o.input(), cfg, hconf);
     progress.line(
         String.format(
-            "input: %d %s file(s), %,d bytes", plan.files().length, plan.format(),
-            plan.fingerprint().totalBytes()));
+            "input: %d %s file(s), %,d bytes",
+            plan.files().length, plan.format(), plan.fingerprint().totalBytes()));
     OutputDir out = new OutputDir(o.output(), hconf);
     StageRunner runner = new StageRunner(out, o.force(), progress);
 
@@ -73,8 +73,7 @@ public final class Pipeline {
             cfg.hashOfScopes(List.of(Keys.SCOPE_INPUT, Keys.SCOPE_TOKENIZER)));
     StageRunner.Outcome ingest =
         runner.run(INGEST, ingestFp, tmp -> ingest(spark, plan, cfg, tmp, out));
-    Dataset<Row> docs =
-        spark.read().parquet(runner.stageDir(INGEST).toString());
+    Dataset<Row> docs = spark.read().parquet(runner.stageDir(INGEST).toString());
 
     // signal stages
     Map<String, Object> stageStats = new LinkedHashMap<>();
@@ -86,9 +85,7 @@ public final class Pipeline {
       String fp = StageRunner.fingerprint(name, ingestFp, cfg.hashOfScopes(stage.scopes()));
       StageRunner.Outcome r =
           runner.run(
-              name,
-              fp,
-              tmp -> stage.compute(spark, docs, cfg, new Path(tmp, "data").toString()));
+              name, fp, tmp -> stage.compute(spark, docs, cfg, new Path(tmp, "data").toString()));
       stageStats.put(name, r.stats());
       tables.put(stage.signal(), spark.read().parquet(runner.stageDir(name).toString()));
       computed.add(name);
@@ -122,7 +119,8 @@ public final class Pipeline {
     counts.put("output_rows", outputRows);
     counts.put("rejected_rows", rejected);
     counts.put("rejected_by_reason", ingest.stats().get("rejected_by_reason"));
-    counts.put("output_tokens", shards.shards().stream().mapToLong(ShardWriter.ShardInfo::tokens).sum());
+    counts.put(
+        "output_tokens", shards.shards().stream().mapToLong(ShardWriter.ShardInfo::tokens).sum());
     boolean balanced = inputRows == outputRows + rejected;
     counts.put("accounting_ok", balanced);
 
@@ -183,7 +181,9 @@ public final class Pipeline {
     Map<String, Object> byReason = new LinkedHashMap<>();
     for (Row r :
         written
-            .groupBy(col(Ingest.KIND), functions.regexp_extract(col(Columns.REJECT_REASON), "^[^(]*", 0).as("r"))
+            .groupBy(
+                col(Ingest.KIND),
+                functions.regexp_extract(col(Columns.REJECT_REASON), "^[^(]*", 0).as("r"))
             .count()
             .orderBy(col("count").desc(), col("r"))
             .collectAsList()) {
@@ -194,10 +194,18 @@ public final class Pipeline {
         byReason.put(r.getString(1).trim(), r.getLong(2));
       }
     }
-    Row tokens = written.filter(col(Ingest.KIND).equalTo(Ingest.KIND_DOC)).agg(functions.sum(Columns.N_TOKENS)).first();
+    Row tokens =
+        written
+            .filter(col(Ingest.KIND).equalTo(Ingest.KIND_DOC))
+            .agg(functions.sum(Columns.N_TOKENS))
+            .first();
     // move into the layout the runner commits: data/ → stages/ingest, rejects/ → rejects/
-    out.rename(exists(out, docsDir) ? docsDir : emptyLike(spark, written, new Path(tmp, "empty-docs")), new Path(tmp, "data"));
-    out.rename(exists(out, rejDir) ? rejDir : emptyLike(spark, written, new Path(tmp, "empty-rejects")), new Path(tmp, Columns.REJECTS_DIR));
+    out.rename(
+        exists(out, docsDir) ? docsDir : emptyLike(spark, written, new Path(tmp, "empty-docs")),
+        new Path(tmp, "data"));
+    out.rename(
+        exists(out, rejDir) ? rejDir : emptyLike(spark, written, new Path(tmp, "empty-rejects")),
+        new Path(tmp, Columns.REJECTS_DIR));
     out.delete(all);
     stats.put("rows", docs);
     stats.put("input_rows", c.inputRows());

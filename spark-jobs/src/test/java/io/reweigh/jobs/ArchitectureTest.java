@@ -43,7 +43,9 @@ class ArchitectureTest {
     for (String m : List.of("core", "dedup", "influence", "sampler")) {
       for (Path p : sources(m)) {
         String src = Files.readString(p);
-        if (!pkg(src).contains("spark") && (src.contains("import org.apache.spark") || src.contains("import static org.apache.spark"))) {
+        if (!pkg(src).contains("spark")
+            && (src.contains("import org.apache.spark")
+                || src.contains("import static org.apache.spark"))) {
           bad.add(p.toString());
         }
       }
@@ -55,7 +57,12 @@ class ArchitectureTest {
   void moduleImportsPointOneWay() throws IOException {
     Map<String, List<String>> forbidden =
         Map.of(
-            "core", List.of("io.reweigh.dedup", "io.reweigh.influence", "io.reweigh.sampler", "io.reweigh.jobs"),
+            "core",
+                List.of(
+                    "io.reweigh.dedup",
+                    "io.reweigh.influence",
+                    "io.reweigh.sampler",
+                    "io.reweigh.jobs"),
             "dedup", List.of("io.reweigh.influence", "io.reweigh.sampler", "io.reweigh.jobs"),
             "influence", List.of("io.reweigh.dedup", "io.reweigh.sampler", "io.reweigh.jobs"),
             "sampler", List.of("io.reweigh.dedup", "io.reweigh.influence", "io.reweigh.jobs"));

@@ -41,7 +41,9 @@ class IngestTest {
     Map<String, Long> m = new HashMap<>();
     for (Row r :
         rows.filter(functions.col(Columns.REJECT_REASON).isNotNull())
-            .groupBy(functions.trim(functions.regexp_extract(functions.col(Columns.REJECT_REASON), "^[^(]*", 0)))
+            .groupBy(
+                functions.trim(
+                    functions.regexp_extract(functions.col(Columns.REJECT_REASON), "^[^(]*", 0)))
             .count()
             .collectAsList()) {
       m.put(r.getString(0), r.getLong(1));
@@ -66,16 +68,24 @@ class IngestTest {
     assertEquals(bad.nonStringText(), r.get(Ingest.R_TEXT_NOT_STRING));
     assertEquals(bad.duplicateId(), r.get(Ingest.R_DUPLICATE_ID));
     assertEquals(bad.tooLong(), r.get(Ingest.R_TOO_LONG));
-    assertEquals(bad.total(), rows.filter(functions.col(Ingest.KIND).equalTo(Ingest.KIND_REJECT)).count());
+    assertEquals(
+        bad.total(), rows.filter(functions.col(Ingest.KIND).equalTo(Ingest.KIND_REJECT)).count());
     // the first bad row follows the 150 documents of the last file: line 151
-    Row broken = rows.filter(functions.col(Columns.REJECT_REASON).equalTo(Ingest.R_INVALID_JSON))
-        .orderBy(Columns.SOURCE_ROW).first();
+    Row broken =
+        rows.filter(functions.col(Columns.REJECT_REASON).equalTo(Ingest.R_INVALID_JSON))
+            .orderBy(Columns.SOURCE_ROW)
+            .first();
     assertTrue(broken.getAs(Columns.SOURCE_FILE).toString().endsWith("part-00001.jsonl"));
     assertEquals(151L, (long) broken.getAs(Columns.SOURCE_ROW));
     assertTrue(broken.getAs(Columns.RAW).toString().startsWith("{\"id\": \"broken-0\""));
     // a duplicate names where the id was first seen
-    Row dup = rows.filter(functions.col(Columns.REJECT_REASON).startsWith(Ingest.R_DUPLICATE_ID)).orderBy(Columns.ID).first();
-    assertTrue(dup.getAs(Columns.REJECT_REASON).toString().contains("part-00000.jsonl:1)"), dup.toString());
+    Row dup =
+        rows.filter(functions.col(Columns.REJECT_REASON).startsWith(Ingest.R_DUPLICATE_ID))
+            .orderBy(Columns.ID)
+            .first();
+    assertTrue(
+        dup.getAs(Columns.REJECT_REASON).toString().contains("part-00000.jsonl:1)"),
+        dup.toString());
     // extra fields are carried through with their types
     assertTrue(List.of(rows.columns()).containsAll(List.of("label", "url")));
     rows.unpersist();
@@ -85,7 +95,8 @@ class IngestTest {
   void generatedJsonlIdsAreLineNumbersWhateverTheSplitSize() throws IOException {
     Path in = Files.createDirectories(tmp.resolve("gen"));
     StringBuilder sb = new StringBuilder();
-    com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.ObjectMapper om =
+        new com.fasterxml.jackson.databind.ObjectMapper();
     for (DemoCorpus.Doc d : new DemoCorpus(2).generate(400)) {
       sb.append(om.writeValueAsString(Map.of("text", d.text(), "domain", d.domain()))).append('\n');
     }
@@ -94,12 +105,26 @@ class IngestTest {
     String old = spark.conf().get("spark.sql.files.maxPartitionBytes");
     try {
       spark.conf().set("spark.sql.files.maxPartitionBytes", "8192"); // many splits per file
-      List<Row> small = read(in.toString(), cfg).rows().select(Columns.ID, Columns.TEXT).orderBy(Columns.ID).collectAsList();
+      List<Row> small =
+          read(in.toString(), cfg)
+              .rows()
+              .select(Columns.ID, Columns.TEXT)
+              .orderBy(Columns.ID)
+              .collectAsList();
       spark.conf().set("spark.sql.files.maxPartitionBytes", old);
-      List<Row> big = read(in.toString(), cfg).rows().select(Columns.ID, Columns.TEXT).orderBy(Columns.ID).collectAsList();
+      List<Row> big =
+          read(in.toString(), cfg)
+              .rows()
+              .select(Columns.ID, Columns.TEXT)
+              .orderBy(Columns.ID)
+              .collectAsList();
       assertEquals(big, small);
       List<String> fileLines = Files.readAllLines(in.resolve("part-00000.jsonl"));
-      Row line37 = small.stream().filter(r -> r.getString(0).equals("part-00000.jsonl#37")).findFirst().orElseThrow();
+      Row line37 =
+          small.stream()
+              .filter(r -> r.getString(0).equals("part-00000.jsonl#37"))
+              .findFirst()
+              .orElseThrow();
       assertEquals(om.readTree(fileLines.get(36)).get("text").asText(), line37.getString(1));
       assertEquals(400, small.size());
     } finally {
@@ -114,15 +139,25 @@ class IngestTest {
   @Test
   void parquetColumnsAreMappedAndCarried() {
     Path in = tmp.resolve("pq");
-    StructType schema = new StructType().add("doc_id", DataTypes.LongType).add("body", DataTypes.StringType)
-        .add("lang", DataTypes.StringType).add("score", DataTypes.IntegerType);
-    writeParquet(in, List.of(
-        RowFactory.create(1L, "hello world", "en", 7),
-        RowFactory.create(2L, "   ", "en", 8),
-        RowFactory.create(3L, null, "en", 9),
-        RowFactory.create(1L, "again", "en", 10)), schema);
-    ResolvedConfig cfg = ResolvedConfig.defaults()
-        .with("input.id-column", "doc_id").with("input.text-column", "body").with("input.domain-column", "lang");
+    StructType schema =
+        new StructType()
+            .add("doc_id", DataTypes.LongType)
+            .add("body", DataTypes.StringType)
+            .add("lang", DataTypes.StringType)
+            .add("score", DataTypes.IntegerType);
+    writeParquet(
+        in,
+        List.of(
+            RowFactory.create(1L, "hello world", "en", 7),
+            RowFactory.create(2L, "   ", "en", 8),
+            RowFactory.create(3L, null, "en", 9),
+            RowFactory.create(1L, "again", "en", 10)),
+        schema);
+    ResolvedConfig cfg =
+        ResolvedConfig.defaults()
+            .with("input.id-column", "doc_id")
+            .with("input.text-column", "body")
+            .with("input.domain-column", "lang");
     Ingest.Classified c = read(in.toString(), cfg);
     assertEquals(4, c.inputRows());
     Map<String, Row> byId = new HashMap<>();
@@ -136,11 +171,17 @@ class IngestTest {
     assertEquals(2, (int) first.getAs(Columns.N_TOKENS));
     assertEquals(Ingest.R_EMPTY_TEXT, all.get(1).getAs(Columns.REJECT_REASON));
     assertEquals(Ingest.R_NULL_TEXT, all.get(2).getAs(Columns.REJECT_REASON));
-    assertTrue(all.get(3).getAs(Columns.REJECT_REASON).toString().startsWith(Ingest.R_DUPLICATE_ID));
+    assertTrue(
+        all.get(3).getAs(Columns.REJECT_REASON).toString().startsWith(Ingest.R_DUPLICATE_ID));
     byId.put("x", first);
     // generated ids: <file name>#<row index>
     ResolvedConfig gen = cfg.with("input.generate-ids", true).with("input.id-column", "none");
-    List<Row> ids = read(in.toString(), gen).rows().orderBy(Columns.SOURCE_ROW).select(Columns.ID).collectAsList();
+    List<Row> ids =
+        read(in.toString(), gen)
+            .rows()
+            .orderBy(Columns.SOURCE_ROW)
+            .select(Columns.ID)
+            .collectAsList();
     assertTrue(ids.get(0).getString(0).matches("part-.*\\.parquet#0"), ids.toString());
     assertTrue(ids.get(3).getString(0).endsWith("#3"));
   }
@@ -148,9 +189,13 @@ class IngestTest {
   @Test
   void fileLevelProblemsStopWithExit3AndNameTheFile() throws IOException {
     ResolvedConfig cfg = ResolvedConfig.defaults();
-    ReweighException missing = assertThrows(ReweighException.class, () -> read(tmp.resolve("nope").toString(), cfg));
+    ReweighException missing =
+        assertThrows(ReweighException.class, () -> read(tmp.resolve("nope").toString(), cfg));
     assertEquals(3, missing.exitCode());
-    assertTrue(missing.getMessage().startsWith("Input path '" + tmp.resolve("nope") + "' does not exist."));
+    assertTrue(
+        missing
+            .getMessage()
+            .startsWith("Input path '" + tmp.resolve("nope") + "' does not exist."));
 
     Path empty = Files.createDirectories(tmp.resolve("empty"));
     Files.writeString(empty.resolve("README.txt"), "not data");
@@ -159,31 +204,49 @@ class IngestTest {
     assertTrue(none.getMessage().contains("holds no Parquet or JSONL files"), none.getMessage());
 
     Path pq = tmp.resolve("pq");
-    writeParquet(pq, List.of(RowFactory.create("a", 5)),
+    writeParquet(
+        pq,
+        List.of(RowFactory.create("a", 5)),
         new StructType().add("id", DataTypes.StringType).add("text", DataTypes.IntegerType));
     ReweighException type = assertThrows(ReweighException.class, () -> read(pq.toString(), cfg));
     assertEquals(3, type.exitCode());
-    assertTrue(type.getMessage().contains("Column 'text' (input.text-column) in input file '"), type.getMessage());
+    assertTrue(
+        type.getMessage().contains("Column 'text' (input.text-column) in input file '"),
+        type.getMessage());
     assertTrue(type.getMessage().contains("has type int32"), type.getMessage());
 
-    ReweighException col = assertThrows(ReweighException.class, () -> read(pq.toString(), cfg.with("input.text-column", "body")));
-    assertTrue(col.getMessage().contains("has no column 'body' (input.text-column)"), col.getMessage());
+    ReweighException col =
+        assertThrows(
+            ReweighException.class,
+            () -> read(pq.toString(), cfg.with("input.text-column", "body")));
+    assertTrue(
+        col.getMessage().contains("has no column 'body' (input.text-column)"), col.getMessage());
     assertTrue(col.getMessage().contains("its columns are: id, text"), col.getMessage());
 
     Path trunc = Files.createDirectories(tmp.resolve("trunc"));
-    Path good = Files.list(pq).filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    Path good =
+        Files.list(pq).filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
     byte[] bytes = Files.readAllBytes(good);
     Files.write(trunc.resolve("broken.parquet"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
     ReweighException bad = assertThrows(ReweighException.class, () -> read(trunc.toString(), cfg));
     assertEquals(3, bad.exitCode());
-    assertTrue(bad.getMessage().startsWith("Input file '") && bad.getMessage().contains("broken.parquet' is not a readable Parquet file."), bad.getMessage());
+    assertTrue(
+        bad.getMessage().startsWith("Input file '")
+            && bad.getMessage().contains("broken.parquet' is not a readable Parquet file."),
+        bad.getMessage());
 
     Path noText = Files.createDirectories(tmp.resolve("notext"));
-    Files.writeString(noText.resolve("a.jsonl"), "{\"id\":\"1\",\"body\":\"x\"}\n{\"id\":\"2\",\"body\":\"y\"}\n");
+    Files.writeString(
+        noText.resolve("a.jsonl"),
+        "{\"id\":\"1\",\"body\":\"x\"}\n{\"id\":\"2\",\"body\":\"y\"}\n");
     Ingest.Classified c = read(noText.toString(), cfg);
-    InputPlan plan = InputPlanner.plan(noText.toString(), cfg, spark.sparkContext().hadoopConfiguration());
-    ReweighException nt = assertThrows(ReweighException.class, () -> Ingest.checkFiles(c.rows(), plan, cfg));
+    InputPlan plan =
+        InputPlanner.plan(noText.toString(), cfg, spark.sparkContext().hadoopConfiguration());
+    ReweighException nt =
+        assertThrows(ReweighException.class, () -> Ingest.checkFiles(c.rows(), plan, cfg));
     assertEquals(3, nt.exitCode());
-    assertTrue(nt.getMessage().contains("has no field 'text' (input.text-column) in any of its 2 lines"), nt.getMessage());
+    assertTrue(
+        nt.getMessage().contains("has no field 'text' (input.text-column) in any of its 2 lines"),
+        nt.getMessage());
   }
 }

@@ -39,7 +39,9 @@ class MainTest {
   void helpAndVersion() {
     Result r = cli("--help");
     assertEquals(0, r.code());
-    assertTrue(r.out().contains("demo") && r.out().contains("validate") && r.out().contains("run"), r.out());
+    assertTrue(
+        r.out().contains("demo") && r.out().contains("validate") && r.out().contains("run"),
+        r.out());
     assertEquals(0, cli("run", "--help").code());
     assertTrue(cli("--version").out().startsWith("reweigh "));
   }
@@ -58,9 +60,16 @@ class MainTest {
 
   @Test
   void inputErrorsExit3() {
-    Result r = cli("run", "--input", tmp.resolve("missing").toString(), "--output", tmp.resolve("o").toString());
+    Result r =
+        cli(
+            "run",
+            "--input",
+            tmp.resolve("missing").toString(),
+            "--output",
+            tmp.resolve("o").toString());
     assertEquals(3, r.code());
-    assertTrue(r.err().contains("Input path '" + tmp.resolve("missing") + "' does not exist."), r.err());
+    assertTrue(
+        r.err().contains("Input path '" + tmp.resolve("missing") + "' does not exist."), r.err());
   }
 
   @Test
@@ -77,6 +86,25 @@ class MainTest {
   @Test
   void configDocIsCurrent() throws Exception {
     Path doc = Path.of("..", "docs", "config.md");
-    assertEquals(Main.configDoc(), Files.readString(doc), "regenerate: bin/reweigh config-doc > docs/config.md");
+    assertEquals(
+        Main.configDoc(),
+        Files.readString(doc),
+        "regenerate: bin/reweigh config-doc > docs/config.md");
+  }
+
+  @Test
+  void shippedConfigFilesAreValidAndDefaultsMatch() {
+    java.io.File conf = Path.of("..", "conf").toFile();
+    assertEquals(
+        io.reweigh.core.config.ResolvedConfig.defaults(),
+        io.reweigh.core.config.ConfigLoader.load(
+            new java.io.File(conf, "reweigh.conf"), java.util.List.of()));
+    assertEquals(
+        "sketch",
+        io.reweigh.core.config.ConfigLoader.load(
+                new java.io.File(conf, "local.conf"), java.util.List.of())
+            .get(io.reweigh.core.config.Keys.SOFTDEDUP_MODE));
+    io.reweigh.core.config.ConfigLoader.load(
+        new java.io.File(conf, "cluster.conf"), java.util.List.of());
   }
 }

@@ -81,20 +81,26 @@ class PipelineTest {
     long input = DOCS + DemoCorpus.DEFAULT_BAD_ROWS.total();
     assertEquals(input, ((Number) c.get("input_rows")).longValue());
     assertEquals((long) DOCS, ((Number) c.get("output_rows")).longValue());
-    assertEquals((long) DemoCorpus.DEFAULT_BAD_ROWS.total(), ((Number) c.get("rejected_rows")).longValue());
+    assertEquals(
+        (long) DemoCorpus.DEFAULT_BAD_ROWS.total(), ((Number) c.get("rejected_rows")).longValue());
     assertEquals(true, c.get("accounting_ok"));
 
     // manifest on disk: shards with matching sha256, sizes by plan
     @SuppressWarnings("unchecked")
-    Map<String, Object> m = new ObjectMapper().readValue(out.resolve(Columns.MANIFEST).toFile(), Map.class);
+    Map<String, Object> m =
+        new ObjectMapper().readValue(out.resolve(Columns.MANIFEST).toFile(), Map.class);
     List<Map<String, Object>> shards = s.shards();
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> onDisk = (List<Map<String, Object>>) m.get("shards");
-    assertEquals(shards.stream().map(x -> x.get("sha256")).toList(), onDisk.stream().map(x -> x.get("sha256")).toList());
+    assertEquals(
+        shards.stream().map(x -> x.get("sha256")).toList(),
+        onDisk.stream().map(x -> x.get("sha256")).toList());
     assertEquals(m.get("counts").toString(), new java.util.TreeMap<>(c).toString());
     assertEquals(3, shards.size());
     assertEquals("shards/part-00000-of-00003.parquet", shards.get(0).get("path"));
-    assertEquals(List.of(500, 500, 200), shards.stream().map(x -> ((Number) x.get("rows")).intValue()).toList());
+    assertEquals(
+        List.of(500, 500, 200),
+        shards.stream().map(x -> ((Number) x.get("rows")).intValue()).toList());
     for (Map<String, Object> sh : shards) {
       try (InputStream in = Files.newInputStream(out.resolve((String) sh.get("path")))) {
         assertEquals(sh.get("sha256"), Sha256.hex(in));
@@ -105,19 +111,32 @@ class PipelineTest {
     }
     // shards: input columns + weight columns, mean weight 1, every id once
     var df = spark.read().parquet(out.resolve(Columns.SHARDS_DIR).toString());
-    assertEquals(List.of("id", "text", "domain", "label", "url", "weight", "weight_softdedup"), List.of(df.columns()));
-    Row agg = df.agg(functions.avg("weight"), functions.countDistinct(functions.col("id")), functions.count(functions.lit(1))).first();
+    assertEquals(
+        List.of("id", "text", "domain", "label", "url", "weight", "weight_softdedup"),
+        List.of(df.columns()));
+    Row agg =
+        df.agg(
+                functions.avg("weight"),
+                functions.countDistinct(functions.col("id")),
+                functions.count(functions.lit(1)))
+            .first();
     assertEquals(1.0, agg.getDouble(0), 1e-9);
     assertEquals((long) DOCS, agg.getLong(1));
     // rejects with reasons; report is self-contained
-    assertEquals((long) DemoCorpus.DEFAULT_BAD_ROWS.total(), spark.read().parquet(out.resolve(Columns.REJECTS_DIR).toString()).count());
+    assertEquals(
+        (long) DemoCorpus.DEFAULT_BAD_ROWS.total(),
+        spark.read().parquet(out.resolve(Columns.REJECTS_DIR).toString()).count());
     String report = Files.readString(out.resolve(Columns.REPORT));
     assertTrue(report.contains("<svg") && report.contains("part-00000-of-00003.parquet"));
-    assertFalse(report.contains("<script") || report.contains("src=\"http"), "no scripts, no network");
+    assertFalse(
+        report.contains("<script") || report.contains("src=\"http"), "no scripts, no network");
     assertFalse(Files.exists(out.resolve(Columns.TMP_DIR)), "temp folders are removed");
     @SuppressWarnings("unchecked")
     Map<String, Object> stages = (Map<String, Object>) m.get("stages");
-    assertTrue(stages.containsKey("commonness") && stages.containsKey("ingest") && stages.containsKey("sampler"));
+    assertTrue(
+        stages.containsKey("commonness")
+            && stages.containsKey("ingest")
+            && stages.containsKey("sampler"));
   }
 
   @Test
@@ -154,7 +173,8 @@ class PipelineTest {
     assertTrue(LOG.toString().contains("ingest: committed result is current, skipped"));
     assertTrue(LOG.toString().contains("commonness: started"));
     // another seed, another order of documents
-    assertNotEquals(shardHashes(first), shardHashes(run(tmp.resolve("seed"), cfg("sampler.seed=9"), false)));
+    assertNotEquals(
+        shardHashes(first), shardHashes(run(tmp.resolve("seed"), cfg("sampler.seed=9"), false)));
   }
 
   @Test
@@ -171,21 +191,35 @@ class PipelineTest {
     Path out = tmp.resolve("crash");
     OutputDir dir = new OutputDir(out.toString(), spark.sparkContext().hadoopConfiguration());
     StageRunner runner = new StageRunner(dir, false, new Progress(new PrintStream(LOG, true), 60));
-    assertThrows(IllegalStateException.class, () -> runner.run("boom", "fp", t -> {
-      Files.createDirectories(Path.of(new org.apache.hadoop.fs.Path(t, "data").toUri()));
-      throw new IllegalStateException("executor lost");
-    }));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            runner.run(
+                "boom",
+                "fp",
+                t -> {
+                  Files.createDirectories(
+                      Path.of(new org.apache.hadoop.fs.Path(t, "data").toUri()));
+                  throw new IllegalStateException("executor lost");
+                }));
     assertFalse(Files.exists(out.resolve("stages/boom")));
     assertEquals(null, runner.committedFingerprint("boom"));
     // a good run commits; the same fingerprint is then skipped
-    runner.run("ok", "fp1", t -> {
-      spark.range(3).write().parquet(new org.apache.hadoop.fs.Path(t, "data").toString());
-      return Map.of("rows", 3L);
-    });
+    runner.run(
+        "ok",
+        "fp1",
+        t -> {
+          spark.range(3).write().parquet(new org.apache.hadoop.fs.Path(t, "data").toString());
+          return Map.of("rows", 3L);
+        });
     assertEquals("fp1", runner.committedFingerprint("ok"));
-    StageRunner.Outcome again = runner.run("ok", "fp1", t -> {
-      throw new AssertionError("must not run");
-    });
+    StageRunner.Outcome again =
+        runner.run(
+            "ok",
+            "fp1",
+            t -> {
+              throw new AssertionError("must not run");
+            });
     assertTrue(again.skipped());
     assertEquals(3, ((Number) again.stats().get("rows")).intValue());
   }

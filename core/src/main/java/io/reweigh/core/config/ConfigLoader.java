@@ -31,9 +31,7 @@ public final class ConfigLoader {
         file =
             ConfigFactory.parseFile(
                 configFile,
-                ConfigParseOptions.defaults()
-                    .setSyntax(ConfigSyntax.CONF)
-                    .setAllowMissing(false));
+                ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
         file = file.resolve();
       } catch (ConfigException e) {
         throw PipelineErrors.configFileUnreadable(configFile.getPath(), e.getMessage());

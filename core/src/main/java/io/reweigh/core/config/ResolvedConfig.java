@@ -46,7 +46,8 @@ public final class ResolvedConfig implements Serializable {
 
   /** A copy with one {@code KEY=VALUE} applied exactly as the CLI's {@code --set} applies it. */
   public ResolvedConfig withSet(String keyEqualsValue) {
-    return ConfigLoader.resolve(this, ConfigLoader.parseSet(keyEqualsValue), "--set " + keyEqualsValue);
+    return ConfigLoader.resolve(
+        this, ConfigLoader.parseSet(keyEqualsValue), "--set " + keyEqualsValue);
   }
 
   /** Key → value, sorted by key; lists stay lists. For the manifest. */

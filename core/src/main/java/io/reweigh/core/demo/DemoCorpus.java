@@ -30,12 +30,19 @@ public final class DemoCorpus {
 
   public static final List<String> DOMAINS = List.of("web", "code", "science");
 
-  /** One generated document. {@code url} is an extra column that must reach the shards unchanged. */
+  /**
+   * One generated document. {@code url} is an extra column that must reach the shards unchanged.
+   */
   public record Doc(String id, String text, String domain, String label, String url) {}
 
   /** Counts of the bad JSONL rows {@link #writeJsonl} adds, by the reject reason they must get. */
-  public record BadRows(int invalidJson, int emptyText, int nullText, int nonStringText,
-      int duplicateId, int tooLong) {
+  public record BadRows(
+      int invalidJson,
+      int emptyText,
+      int nullText,
+      int nonStringText,
+      int duplicateId,
+      int tooLong) {
     public int total() {
       return invalidJson + emptyText + nullText + nonStringText + duplicateId + tooLong;
     }
@@ -117,7 +124,9 @@ public final class DemoCorpus {
         sb.append(words[zipf(r, words.length)]);
       }
       if (domain == 1 && r.nextInt(7) == 0) {
-        sb.append(r.nextBoolean() ? "(" : " = ").append(r.nextInt(100)).append(r.nextBoolean() ? ")" : ";");
+        sb.append(r.nextBoolean() ? "(" : " = ")
+            .append(r.nextInt(100))
+            .append(r.nextBoolean() ? ")" : ";");
       } else if (i < len - 1 && r.nextInt(9) == 0) {
         sb.append(',');
       }
@@ -253,7 +262,8 @@ public final class DemoCorpus {
       lines++;
     }
     for (int i = 0; i < bad.emptyText(); i++) {
-      w.write("{\"id\":\"empty-" + i + "\",\"text\":\"" + (i % 2 == 0 ? "" : "   \\n\\t ") + "\"}\n");
+      w.write(
+          "{\"id\":\"empty-" + i + "\",\"text\":\"" + (i % 2 == 0 ? "" : "   \\n\\t ") + "\"}\n");
       lines++;
     }
     for (int i = 0; i < bad.nullText(); i++) {

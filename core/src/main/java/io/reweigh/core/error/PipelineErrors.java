@@ -151,8 +151,13 @@ public final class PipelineErrors {
   public static ReweighException noTextFieldInFile(String file, String field, long lines) {
     return new ReweighException(
         Kind.INPUT,
-        "Input file '" + file + "' has no field '" + field + "' (input.text-column) in any of its "
-            + lines + " lines.",
+        "Input file '"
+            + file
+            + "' has no field '"
+            + field
+            + "' (input.text-column) in any of its "
+            + lines
+            + " lines.",
         "the text field is named differently in this file, or the file is not a corpus file.",
         "Set --set input.text-column=<field>, or remove the file from the input.",
         null);
@@ -188,7 +193,13 @@ public final class PipelineErrors {
   public static ReweighException missingScores(String stage, long missing, String exampleId) {
     return new ReweighException(
         Kind.INTERNAL,
-        "Stage '" + stage + "' has no score for " + missing + " documents (e.g. id " + exampleId + ").",
+        "Stage '"
+            + stage
+            + "' has no score for "
+            + missing
+            + " documents (e.g. id "
+            + exampleId
+            + ").",
         "its committed table does not cover the current input.",
         "Rerun with --force to recompute the stage.",
         null);

@@ -7,8 +7,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * What the input was: every data file with its size and modification time. Its hash decides
- * whether a committed stage can be reused (DESIGN.md §3).
+ * What the input was: every data file with its size and modification time. Its hash decides whether
+ * a committed stage can be reused (DESIGN.md §3).
  */
 public record InputFingerprint(String format, List<FileEntry> files) implements Serializable {
 

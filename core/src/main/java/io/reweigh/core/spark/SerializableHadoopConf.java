@@ -6,7 +6,9 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 
-/** Ships a Hadoop Configuration to executors (Configuration itself is Writable, not Serializable). */
+/**
+ * Ships a Hadoop Configuration to executors (Configuration itself is Writable, not Serializable).
+ */
 public final class SerializableHadoopConf implements Serializable {
   private static final long serialVersionUID = 1L;
   private transient Configuration conf;

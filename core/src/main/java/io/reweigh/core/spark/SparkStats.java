@@ -26,8 +26,7 @@ public final class SparkStats {
 
   /** Exact sum of a double column (as DECIMAL(38,18)), returned as double. Empty → 0. */
   public static double exactSum(Dataset<Row> df, String column) {
-    Row r =
-        df.agg(functions.sum(col(column).cast(DataTypes.createDecimalType(38, 18)))).first();
+    Row r = df.agg(functions.sum(col(column).cast(DataTypes.createDecimalType(38, 18)))).first();
     BigDecimal s = r.isNullAt(0) ? BigDecimal.ZERO : r.getDecimal(0);
     return s.doubleValue();
   }
@@ -74,7 +73,8 @@ public final class SparkStats {
       Dataset<Row> ranked, String valueCol, String rankCol, long... ranks) {
     Object[] wanted = Arrays.stream(ranks).boxed().toArray();
     Map<Long, Double> found = new LinkedHashMap<>();
-    for (Row r : ranked.filter(col(rankCol).isin(wanted)).select(rankCol, valueCol).collectAsList()) {
+    for (Row r :
+        ranked.filter(col(rankCol).isin(wanted)).select(rankCol, valueCol).collectAsList()) {
       found.put(r.getLong(0), r.getDouble(1));
     }
     double[] out = new double[ranks.length];

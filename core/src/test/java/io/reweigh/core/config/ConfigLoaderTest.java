@@ -85,7 +85,8 @@ class ConfigLoaderTest {
             + "  fix:   Set softdedup.order to an integer from 1 to 6, e.g. --set"
             + " softdedup.order=<value>.",
         e.getMessage());
-    assertThrows(ReweighException.class, () -> ConfigLoader.load(null, List.of("softdedup.order=9")));
+    assertThrows(
+        ReweighException.class, () -> ConfigLoader.load(null, List.of("softdedup.order=9")));
     ReweighException eps =
         assertThrows(
             ReweighException.class,
@@ -97,14 +98,16 @@ class ConfigLoaderTest {
         assertThrows(
             ReweighException.class, () -> ConfigLoader.load(null, List.of("stages=[bogus]")));
     assertTrue(stage.getMessage().contains("'stages': ['bogus']"), stage.getMessage());
-    assertThrows(ReweighException.class, () -> ConfigLoader.load(null, List.of("softdedup.mode=fast")));
+    assertThrows(
+        ReweighException.class, () -> ConfigLoader.load(null, List.of("softdedup.mode=fast")));
   }
 
   @Test
   void unknownKeyInFileNamesTheFile() throws IOException {
     File f = tmp.resolve("bad.conf").toFile();
     Files.writeString(f.toPath(), "sampler { shardrows = 3 }\n");
-    ReweighException e = assertThrows(ReweighException.class, () -> ConfigLoader.load(f, List.of()));
+    ReweighException e =
+        assertThrows(ReweighException.class, () -> ConfigLoader.load(f, List.of()));
     assertTrue(e.getMessage().contains("'sampler.shardrows' (config file " + f.getPath() + ")"));
   }
 
@@ -112,7 +115,8 @@ class ConfigLoaderTest {
   void brokenFileAndBadSetAreUsageErrors() throws IOException {
     File f = tmp.resolve("broken.conf").toFile();
     Files.writeString(f.toPath(), "a = [1, 2\n");
-    ReweighException e = assertThrows(ReweighException.class, () -> ConfigLoader.load(f, List.of()));
+    ReweighException e =
+        assertThrows(ReweighException.class, () -> ConfigLoader.load(f, List.of()));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().startsWith("Cannot read config file '" + f.getPath() + "'."));
     ReweighException missing =
@@ -129,7 +133,8 @@ class ConfigLoaderTest {
   void scopeHashesChangeOnlyWithTheirKeys() {
     ResolvedConfig a = ResolvedConfig.defaults();
     ResolvedConfig b = a.with("sampler.shard-rows", 7);
-    List<String> dedupScopes = List.of(Keys.SCOPE_INPUT, Keys.SCOPE_TOKENIZER, Keys.SCOPE_SOFTDEDUP);
+    List<String> dedupScopes =
+        List.of(Keys.SCOPE_INPUT, Keys.SCOPE_TOKENIZER, Keys.SCOPE_SOFTDEDUP);
     assertEquals(a.hashOfScopes(dedupScopes), b.hashOfScopes(dedupScopes));
     assertNotEquals(
         a.hashOfScopes(dedupScopes), a.with("softdedup.order", 3).hashOfScopes(dedupScopes));

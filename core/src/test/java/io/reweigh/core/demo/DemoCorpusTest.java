@@ -32,8 +32,7 @@ class DemoCorpusTest {
     assertTrue(byLabel.get(DemoCorpus.NEAR_DUP) > 200, byLabel.toString());
     assertTrue(byLabel.get(DemoCorpus.BOILERPLATE) > 300, byLabel.toString());
     assertTrue(byLabel.get(DemoCorpus.NOISE) > 50, byLabel.toString());
-    assertEquals(
-        3, docs.stream().map(DemoCorpus.Doc::domain).distinct().count(), "three domains");
+    assertEquals(3, docs.stream().map(DemoCorpus.Doc::domain).distinct().count(), "three domains");
     assertEquals(5000, docs.stream().map(DemoCorpus.Doc::id).distinct().count(), "unique ids");
   }
 

@@ -40,8 +40,10 @@ class WeightMathTest {
 
   @Test
   void spearman() {
-    assertEquals(1.0, RankCorrelation.spearman(new double[] {1, 2, 3}, new double[] {10, 20, 30}), 1e-12);
-    assertEquals(-1.0, RankCorrelation.spearman(new double[] {1, 2, 3}, new double[] {3, 2, 1}), 1e-12);
+    assertEquals(
+        1.0, RankCorrelation.spearman(new double[] {1, 2, 3}, new double[] {10, 20, 30}), 1e-12);
+    assertEquals(
+        -1.0, RankCorrelation.spearman(new double[] {1, 2, 3}, new double[] {3, 2, 1}), 1e-12);
     assertArrayEquals(new double[] {0.5, 0.5, 2}, RankCorrelation.ranks(new double[] {1, 1, 5}), 0);
   }
 }

@@ -47,7 +47,10 @@ public final class CommonnessStage {
       timer.lap("weights");
       weighted
           .select(
-              Columns.ID, Columns.N_TOKENS, Columns.LOG_PROB, Columns.COMMONNESS,
+              Columns.ID,
+              Columns.N_TOKENS,
+              Columns.LOG_PROB,
+              Columns.COMMONNESS,
               Columns.WEIGHT_SOFTDEDUP)
           .write()
           .option("compression", "zstd")
@@ -74,7 +77,9 @@ public final class CommonnessStage {
       Dataset<Row> ranked = SparkStats.withRank(scores, Columns.COMMONNESS, Columns.ID, "_r");
       base =
           ranked.withColumn(
-              "_seg", functions.expr("cast(least(" + (k - 1) + ", (_r * " + k + ") div " + n + ") as int)"));
+              "_seg",
+              functions.expr(
+                  "cast(least(" + (k - 1) + ", (_r * " + k + ") div " + n + ") as int)"));
       double[] means = new double[k];
       for (Row r :
           base.groupBy("_seg")
@@ -100,7 +105,8 @@ public final class CommonnessStage {
               .apply(col(Columns.COMMONNESS));
     }
     Dataset<Row> withRaw = base.withColumn("_w", raw);
-    Dataset<Row> rankedW = SparkStats.withRank(withRaw.select(Columns.ID, "_w"), "_w", Columns.ID, "_rw");
+    Dataset<Row> rankedW =
+        SparkStats.withRank(withRaw.select(Columns.ID, "_w"), "_w", Columns.ID, "_rw");
     double[] bounds =
         SparkStats.valuesAtRanks(
             rankedW,
@@ -110,7 +116,9 @@ public final class CommonnessStage {
             WeightMath.quantileRank(p.clipHigh(), n));
     Dataset<Row> clipped =
         withRaw.withColumn(
-            "_wc", functions.least(functions.greatest(col("_w"), functions.lit(bounds[0])), functions.lit(bounds[1])));
+            "_wc",
+            functions.least(
+                functions.greatest(col("_w"), functions.lit(bounds[0])), functions.lit(bounds[1])));
     double mean = SparkStats.exactMean(clipped, "_wc");
     stats.put("clip_low", bounds[0]);
     stats.put("clip_high", bounds[1]);

@@ -144,8 +144,7 @@ final class ExactCommonness {
       }
       stats.put("hot_ngrams", hot.size());
       timer.lap("hot_ngrams");
-      Broadcast<Map<Long, Long>> hotB =
-          new JavaSparkContext(spark.sparkContext()).broadcast(hot);
+      Broadcast<Map<Long, Long>> hotB = new JavaSparkContext(spark.sparkContext()).broadcast(hot);
       StructType posSchema =
           new StructType()
               .add(Columns.ID, DataTypes.StringType, false)
@@ -166,7 +165,8 @@ final class ExactCommonness {
           docs.select(Columns.ID, Columns.TEXT).flatMap(explode, Encoders.row(posSchema));
       Dataset<Row> cold =
           positions.filter(col("lp").isNull()).drop("lp").join(pn, s(n)).select(Columns.ID, "lp");
-      Dataset<Row> all = positions.filter(col("lp").isNotNull()).select(Columns.ID, "lp").union(cold);
+      Dataset<Row> all =
+          positions.filter(col("lp").isNotNull()).select(Columns.ID, "lp").union(cold);
       Dataset<Row> perDoc =
           all.groupBy(Columns.ID).agg(sum(col("lp")).as("lpf"), count(lit(1)).as("positions"));
       // materialise before the intermediate tables are released

@@ -30,10 +30,11 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.sketch.CountMinSketch;
 
 /**
- * Sketch mode: one count-min sketch of every gram and history key, built per partition, merged
- * with a tree reduce and broadcast; documents are then scored in a map pass with no shuffle
- * (DESIGN.md §4.1). Each estimate over-counts by at most eps × (all updates) with probability
- * confidence; memory is 8 bytes × ceil(2/eps) × ceil(log2(1/(1−confidence))).
+ * Sketch mode: one count-min sketch of every gram key (histories are grams of the previous
+ * position), built per partition, merged with a tree reduce and broadcast; documents are then
+ * scored in a map pass with no shuffle (DESIGN.md §4.1). Each estimate over-counts by at most eps ×
+ * (all updates) with probability confidence; memory is 8 bytes × ceil(2/eps) ×
+ * ceil(log2(1/(1−confidence))).
  */
 final class SketchCommonness {
   private SketchCommonness() {}
@@ -55,11 +56,14 @@ final class SketchCommonness {
                 it -> {
                   CountMinSketch cms = CountMinSketch.create(eps, conf, SKETCH_SEED);
                   while (it.hasNext()) {
-                    SketchLm.addTo(tok.tokenIds(it.next().getString(0)), n, cms::add);
+                    SketchLm.addTo(tok.tokenIds(it.next().getString(0)), n, cms::addLong);
                   }
                   return Collections.singletonList(cms).iterator();
                 })
             .treeReduce(CountMinSketch::mergeInPlace, 2);
+    long docCount = docs.count();
+    // every document adds n−1 history keys plus n keys per position
+    long positions = (sketch.totalCount() - (n - 1) * docCount) / n;
     timer.lap("build_sketch");
     stats.put("sketch_eps", eps);
     stats.put("sketch_confidence", conf);
@@ -80,7 +84,8 @@ final class SketchCommonness {
           List<Row> out = new ArrayList<>();
           while (it.hasNext()) {
             Row r = it.next();
-            DocScore ds = SketchLm.score(tok.tokenIds(r.getString(1)), n, cms::estimateCount);
+            DocScore ds =
+                SketchLm.score(tok.tokenIds(r.getString(1)), n, cms::estimateCount, positions);
             out.add(RowFactory.create(r.getString(0), ds.logProbFixed(), (long) ds.positions()));
           }
           return out.iterator();
@@ -98,9 +103,9 @@ final class SketchCommonness {
   }
 
   /**
-   * Rank agreement with exact mode on a seeded sample: both models are trained and evaluated on
-   * the same sample of documents, exact KN in memory, sketch LM on a local sketch of the same
-   * (eps, confidence); reported as Spearman ρ of their commonness.
+   * Rank agreement with exact mode on a seeded sample: both models are trained and evaluated on the
+   * same sample of documents, exact KN in memory, sketch LM on a local sketch of the same (eps,
+   * confidence); reported as Spearman ρ of their commonness.
    */
   static Map<String, Object> validate(Dataset<Row> docs, CommonnessParams p) {
     long seed = p.seed();
@@ -126,14 +131,15 @@ final class SketchCommonness {
     }
     KneserNeyModel exact = KneserNeyModel.train(ids, p.order());
     CountMinSketch cms = CountMinSketch.create(p.eps(), p.confidence(), SKETCH_SEED);
+    long positions = 0;
     for (long[] d : ids) {
-      SketchLm.addTo(d, p.order(), cms::add);
+      positions += SketchLm.addTo(d, p.order(), cms::addLong);
     }
     double[] a = new double[ids.size()];
     double[] s = new double[ids.size()];
     for (int i = 0; i < ids.size(); i++) {
       a[i] = exact.score(ids.get(i)).commonness();
-      s[i] = SketchLm.score(ids.get(i), p.order(), cms::estimateCount).commonness();
+      s[i] = SketchLm.score(ids.get(i), p.order(), cms::estimateCount, positions).commonness();
     }
     return Map.of("docs", ids.size(), "spearman_vs_exact", RankCorrelation.spearman(a, s));
   }

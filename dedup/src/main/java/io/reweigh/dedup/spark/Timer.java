@@ -10,7 +10,9 @@ final class Timer {
 
   @SuppressWarnings("unchecked")
   Timer(Map<String, Object> stats) {
-    this.laps = (Map<String, Object>) stats.computeIfAbsent("timings_s", k -> new LinkedHashMap<String, Object>());
+    this.laps =
+        (Map<String, Object>)
+            stats.computeIfAbsent("timings_s", k -> new LinkedHashMap<String, Object>());
   }
 
   void lap(String name) {

@@ -105,15 +105,20 @@ class CommonnessStageTest {
     String path = tmp.resolve("c").toString();
     Map<String, Object> stats = CommonnessStage.run(spark, demoDf, params(), path);
     assertEquals(2500L, stats.get("rows"));
-    Dataset<Row> out = spark.read().parquet(path).join(demoDf.select(Columns.ID, "label"), Columns.ID);
+    Dataset<Row> out =
+        spark.read().parquet(path).join(demoDf.select(Columns.ID, "label"), Columns.ID);
     Map<String, Double> mean = new LinkedHashMap<>();
-    for (Row r : out.groupBy("label").agg(functions.avg(Columns.WEIGHT_SOFTDEDUP)).collectAsList()) {
+    for (Row r :
+        out.groupBy("label").agg(functions.avg(Columns.WEIGHT_SOFTDEDUP)).collectAsList()) {
       mean.put(r.getString(0), r.getDouble(1));
     }
     assertTrue(mean.get(DemoCorpus.EXACT_DUP) < 0.6 * mean.get(DemoCorpus.UNIQUE), mean.toString());
-    assertTrue(mean.get(DemoCorpus.BOILERPLATE) < 0.8 * mean.get(DemoCorpus.UNIQUE), mean.toString());
+    assertTrue(
+        mean.get(DemoCorpus.BOILERPLATE) < 0.8 * mean.get(DemoCorpus.UNIQUE), mean.toString());
     Row agg =
-        out.agg(functions.avg(Columns.WEIGHT_SOFTDEDUP), functions.min(Columns.WEIGHT_SOFTDEDUP),
+        out.agg(
+                functions.avg(Columns.WEIGHT_SOFTDEDUP),
+                functions.min(Columns.WEIGHT_SOFTDEDUP),
                 functions.max(Columns.WEIGHT_SOFTDEDUP))
             .first();
     assertEquals(1.0, agg.getDouble(0), 1e-9);
@@ -126,16 +131,21 @@ class CommonnessStageTest {
     CommonnessStage.run(spark, demoDf, params("softdedup.weighting=inverse"), path);
     Dataset<Row> out = spark.read().parquet(path);
     Row r =
-        out.agg(functions.avg(Columns.WEIGHT_SOFTDEDUP),
-                functions.min(Columns.WEIGHT_SOFTDEDUP), functions.max(Columns.WEIGHT_SOFTDEDUP))
+        out.agg(
+                functions.avg(Columns.WEIGHT_SOFTDEDUP),
+                functions.min(Columns.WEIGHT_SOFTDEDUP),
+                functions.max(Columns.WEIGHT_SOFTDEDUP))
             .first();
     assertEquals(1.0, r.getDouble(0), 1e-9);
     // clipping at the 1st/99th percentile: at least 1% of documents sit on each bound
-    long atMin = out.filter(functions.col(Columns.WEIGHT_SOFTDEDUP).equalTo(r.getDouble(1))).count();
-    long atMax = out.filter(functions.col(Columns.WEIGHT_SOFTDEDUP).equalTo(r.getDouble(2))).count();
+    long atMin =
+        out.filter(functions.col(Columns.WEIGHT_SOFTDEDUP).equalTo(r.getDouble(1))).count();
+    long atMax =
+        out.filter(functions.col(Columns.WEIGHT_SOFTDEDUP).equalTo(r.getDouble(2))).count();
     assertTrue(atMin >= 25 && atMax >= 25, atMin + " / " + atMax);
     // weight falls as commonness rises
-    List<Row> sorted = out.orderBy(Columns.COMMONNESS).select(Columns.WEIGHT_SOFTDEDUP).collectAsList();
+    List<Row> sorted =
+        out.orderBy(Columns.COMMONNESS).select(Columns.WEIGHT_SOFTDEDUP).collectAsList();
     for (int i = 1; i < sorted.size(); i++) {
       assertTrue(sorted.get(i).getDouble(0) <= sorted.get(i - 1).getDouble(0) + 1e-12);
     }
@@ -150,7 +160,10 @@ class CommonnessStageTest {
       exact.put(r.getString(0), r.getDouble(3));
     }
     CommonnessParams p =
-        params("softdedup.mode=sketch", "softdedup.sketch.eps=1e-5", "softdedup.sketch.validation-docs=500");
+        params(
+            "softdedup.mode=sketch",
+            "softdedup.sketch.eps=1e-5",
+            "softdedup.sketch.validation-docs=500");
     List<Row> sketch = SketchCommonness.score(spark, demoDf, p, ss).collectAsList();
     double[] a = new double[sketch.size()];
     double[] b = new double[sketch.size()];

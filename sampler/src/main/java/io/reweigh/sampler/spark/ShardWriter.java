@@ -54,7 +54,11 @@ public final class ShardWriter {
 
   /** Columns of the docs table that are not carried to the shards. */
   private static final Set<String> INTERNAL =
-      Set.of(Columns.SOURCE_FILE, Columns.SOURCE_ROW, Columns.REJECT_REASON, Columns.RAW,
+      Set.of(
+          Columns.SOURCE_FILE,
+          Columns.SOURCE_ROW,
+          Columns.REJECT_REASON,
+          Columns.RAW,
           Columns.N_TOKENS);
 
   /**
@@ -101,7 +105,10 @@ public final class ShardWriter {
     Column raw = lit(1.0);
     for (SamplerParams.Signal s : params.signals()) {
       Row missing =
-          joined.filter(col(s.column()).isNull()).agg(functions.count(lit(1)), functions.min(Columns.ID)).first();
+          joined
+              .filter(col(s.column()).isNull())
+              .agg(functions.count(lit(1)), functions.min(Columns.ID))
+              .first();
       if (missing.getLong(0) > 0) {
         throw PipelineErrors.missingScores(s.name(), missing.getLong(0), missing.getString(1));
       }
@@ -118,7 +125,8 @@ public final class ShardWriter {
       double median =
           SparkStats.valuesAtRanks(ranked, "_raw", "_r", WeightMath.quantileRank(0.5, n))[0];
       double[] window = WeightMath.ratioWindow(median, params.maxWeightRatio());
-      Column clipped = functions.least(functions.greatest(col("_raw"), lit(window[0])), lit(window[1]));
+      Column clipped =
+          functions.least(functions.greatest(col("_raw"), lit(window[0])), lit(window[1]));
       weighted = weighted.withColumn("_clipped", clipped);
       double mean = SparkStats.exactMean(weighted, "_clipped");
       weighted = weighted.withColumn(Columns.WEIGHT, col("_clipped").divide(mean));
@@ -205,7 +213,8 @@ public final class ShardWriter {
         Row r = perShard.get(i);
         long rows = r.getLong(1);
         if (rows != plan.rowsIn(i)) {
-          throw new IllegalStateException("shard " + i + " has " + rows + " rows, planned " + plan.rowsIn(i));
+          throw new IllegalStateException(
+              "shard " + i + " has " + rows + " rows, planned " + plan.rowsIn(i));
         }
         shards.add(
             new ShardInfo(
@@ -270,5 +279,4 @@ public final class ShardWriter {
     }
     return out;
   }
-
 }

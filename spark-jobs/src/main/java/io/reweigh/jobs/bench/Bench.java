@@ -40,9 +40,13 @@ public final class Bench {
     Path work = Path.of(args[0]).toAbsolutePath();
     int mb = Integer.parseInt(args[1]);
     int scale = args.length > 2 ? Integer.parseInt(args[2]) : 4;
-    List<String> what = args.length > 3 ? List.of(args).subList(3, args.length) : List.of("exact", "sketch", "scale");
+    List<String> what =
+        args.length > 3
+            ? List.of(args).subList(3, args.length)
+            : List.of("exact", "sketch", "scale");
     SparkSession spark = Sessions.create(null);
     spark.sparkContext().setLogLevel("WARN");
+    spark.sparkContext().addSparkListener(STAGES);
     Map<String, Double> results = new LinkedHashMap<>();
 
     String docs1 = prepare(spark, work, mb);
@@ -64,13 +68,17 @@ public final class Bench {
       double floorN = floor(spark, docsN, work);
       double t = commonness(spark, docsN, work, "exactN", "softdedup.mode=exact");
       report("floor " + scale + "x data", floorN, floor);
-      report("commonness exact " + scale + "x data", t, results.getOrDefault("exact_s", Double.NaN));
+      report(
+          "commonness exact " + scale + "x data", t, results.getOrDefault("exact_s", Double.NaN));
     }
     spark.stop();
   }
 
+  static final StageTimes STAGES = new StageTimes();
+
   static void report(String name, double seconds, double base) {
-    System.out.printf(Locale.ROOT, "BENCH %-32s %8.1f s   ratio %.2f%n", name, seconds, seconds / base);
+    System.out.printf(
+        Locale.ROOT, "BENCH %-32s %8.1f s   ratio %.2f%n", name, seconds, seconds / base);
   }
 
   /** Generates ~mb MB of demo JSONL (≈ 760 bytes per document) and ingests it once. */
@@ -85,7 +93,11 @@ public final class Bench {
     Path out = dir.resolve("out");
     Pipeline.run(
         spark,
-        new Pipeline.Options(input.toString(), out.toString(), ResolvedConfig.defaults().withSet("stages=[]"), false),
+        new Pipeline.Options(
+            input.toString(),
+            out.toString(),
+            ResolvedConfig.defaults().withSet("stages=[]"),
+            false),
         new Progress(System.err, 30));
     return out.resolve(Columns.STAGES_DIR).resolve(Pipeline.INGEST).toString();
   }
@@ -96,25 +108,40 @@ public final class Bench {
     Dataset<Row> d = spark.read().parquet(docs);
     d.select(
             functions.col(Columns.ID),
-            functions.udf((UDF1<String, Integer>) tok::count, DataTypes.IntegerType).apply(functions.col(Columns.TEXT)).as("n"))
+            functions
+                .udf((UDF1<String, Integer>) tok::count, DataTypes.IntegerType)
+                .apply(functions.col(Columns.TEXT))
+                .as("n"))
         .write()
         .mode("overwrite")
         .parquet(work.resolve("floor-out").toString());
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  static double commonness(SparkSession spark, String docs, Path work, String name, String... sets) {
+  static double commonness(
+      SparkSession spark, String docs, Path work, String name, String... sets) {
     ResolvedConfig cfg = ResolvedConfig.defaults();
     for (String s : sets) {
       cfg = cfg.withSet(s);
     }
     Path out = work.resolve("commonness-" + name);
     deleteQuietly(out);
+    STAGES.reset();
     long t0 = System.nanoTime();
     Map<String, Object> stats =
-        CommonnessStage.run(spark, spark.read().parquet(docs), CommonnessParams.fromConfig(cfg), out.toString());
+        CommonnessStage.run(
+            spark, spark.read().parquet(docs), CommonnessParams.fromConfig(cfg), out.toString());
     double t = (System.nanoTime() - t0) / 1e9;
-    List<String> keep = new ArrayList<>(List.of("rows", "vocabulary", "hot_ngrams", "sketch_bytes", "sketch_error_bound", "validation", "timings_s"));
+    List<String> keep =
+        new ArrayList<>(
+            List.of(
+                "rows",
+                "vocabulary",
+                "hot_ngrams",
+                "sketch_bytes",
+                "sketch_error_bound",
+                "validation",
+                "timings_s"));
     StringBuilder sb = new StringBuilder();
     for (String k : keep) {
       if (stats.containsKey(k)) {
@@ -122,6 +149,7 @@ public final class Bench {
       }
     }
     System.out.println("BENCH   " + name + ": " + sb);
+    System.out.print(STAGES.top(8));
     return t;
   }
 

@@ -116,7 +116,8 @@ public final class Ingest {
     List<Column> cols = new ArrayList<>();
     Column id =
         generateIds
-            ? concat(col("_metadata.file_name"), lit("#"), col("_metadata.row_index").cast("string"))
+            ? concat(
+                col("_metadata.file_name"), lit("#"), col("_metadata.row_index").cast("string"))
             : col(quote(idCol)).cast("string");
     cols.add(id.as(Columns.ID));
     cols.add(col(quote(textCol)).as(Columns.TEXT));
@@ -128,7 +129,10 @@ public final class Ingest {
       if (c.equals(textCol) || c.equals(domainCol) || (!generateIds && c.equals(idCol))) {
         continue;
       }
-      if (c.equals(Columns.ID) || c.equals(Columns.TEXT) || c.equals(Columns.DOMAIN) || reserved(c)) {
+      if (c.equals(Columns.ID)
+          || c.equals(Columns.TEXT)
+          || c.equals(Columns.DOMAIN)
+          || reserved(c)) {
         throw PipelineErrors.usage(
             "Input column '" + c + "' clashes with a column reweigh writes.",
             "Rename the column in the input, or map it with input.id-column / input.text-column /"
@@ -191,7 +195,10 @@ public final class Ingest {
       if (n.equals(textField) || n.equals(domainField) || (!generateIds && n.equals(idField))) {
         continue;
       }
-      if (n.equals(Columns.ID) || n.equals(Columns.TEXT) || n.equals(Columns.DOMAIN) || reserved(n)) {
+      if (n.equals(Columns.ID)
+          || n.equals(Columns.TEXT)
+          || n.equals(Columns.DOMAIN)
+          || reserved(n)) {
         throw PipelineErrors.usage(
             "Input field '" + n + "' clashes with a column reweigh writes.",
             generateIds && n.equals(Columns.ID)
@@ -357,7 +364,8 @@ public final class Ingest {
     Column location =
         concat(col(Columns.SOURCE_FILE), lit(":"), col(Columns.SOURCE_ROW).cast("string"));
     WindowSpec byId =
-        Window.partitionBy(col("_id_key")).orderBy(col(Columns.SOURCE_FILE), col(Columns.SOURCE_ROW));
+        Window.partitionBy(col("_id_key"))
+            .orderBy(col(Columns.SOURCE_FILE), col(Columns.SOURCE_ROW));
     Dataset<Row> ranked =
         withReason
             .withColumn(
@@ -394,9 +402,7 @@ public final class Ingest {
                             coalesce(col(Columns.RAW), to_json(struct(col(Columns.ID), text))),
                             1,
                             RAW_CHARS)))
-            .withColumn(
-                Columns.TEXT,
-                when(isDoc, text).otherwise(substring(text, 1, RAW_CHARS)));
+            .withColumn(Columns.TEXT, when(isDoc, text).otherwise(substring(text, 1, RAW_CHARS)));
     return out;
   }
 
@@ -413,7 +419,8 @@ public final class Ingest {
             .groupBy(col(Columns.SOURCE_FILE))
             .agg(
                 functions.count(lit(1)).as("n"),
-                functions.sum(
+                functions
+                    .sum(
                         when(col(Columns.REJECT_REASON).equalTo(R_NO_TEXT_FIELD), lit(1))
                             .otherwise(lit(0)))
                     .as("m"))

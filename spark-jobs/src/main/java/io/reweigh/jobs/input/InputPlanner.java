@@ -54,8 +54,7 @@ public final class InputPlanner {
     List<FileEntry> parquet = new ArrayList<>();
     List<FileEntry> jsonl = new ArrayList<>();
     for (FileStatus f : found) {
-      FileEntry e =
-          new FileEntry(f.getPath().toString(), f.getLen(), f.getModificationTime());
+      FileEntry e = new FileEntry(f.getPath().toString(), f.getLen(), f.getModificationTime());
       String kind = formatOf(f.getPath().getName());
       if (format.equals("auto")) {
         if (kind == null) {
@@ -80,7 +79,8 @@ public final class InputPlanner {
         format.equals("auto") ? (parquet.isEmpty() ? InputPlan.JSONL : InputPlan.PARQUET) : format;
     List<FileEntry> files = chosen.equals(InputPlan.PARQUET) ? parquet : jsonl;
     if (files.isEmpty()) {
-      throw PipelineErrors.noInputFiles(userPath, format.equals("auto") ? "Parquet or JSONL" : format);
+      throw PipelineErrors.noInputFiles(
+          userPath, format.equals("auto") ? "Parquet or JSONL" : format);
     }
     return new InputPlan(userPath, new InputFingerprint(chosen, files));
   }

@@ -91,7 +91,8 @@ final class ParquetFooters {
             f.file(), textCol, Keys.INPUT_TEXT_COLUMN.key(), f.columns().keySet());
       }
       if (!textType.equals("string")) {
-        throw PipelineErrors.wrongColumnType(f.file(), textCol, Keys.INPUT_TEXT_COLUMN.key(), textType);
+        throw PipelineErrors.wrongColumnType(
+            f.file(), textCol, Keys.INPUT_TEXT_COLUMN.key(), textType);
       }
       if (!generateIds && !f.columns().containsKey(idCol)) {
         throw PipelineErrors.noIdColumn(f.file(), idCol);

@@ -30,19 +30,29 @@ public final class Report {
     h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>reweigh report</title>")
         .append("<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}")
         .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;")
-        .append("padding:3px 8px;text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}")
+        .append(
+            "padding:3px 8px;text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}")
         .append("h2{margin-top:1.5em}</style></head><body>");
     h.append("<h1>reweigh report</h1>");
     h.append("<p>version ").append(esc(manifest.get("version"))).append(", input ");
     @SuppressWarnings("unchecked")
     Map<String, Object> input = (Map<String, Object>) manifest.get("input");
-    h.append(esc(input.get("path"))).append(" (").append(esc(input.get("format"))).append(", ")
-        .append(esc(input.get("files"))).append(" files)</p>");
+    h.append(esc(input.get("path")))
+        .append(" (")
+        .append(esc(input.get("format")))
+        .append(", ")
+        .append(esc(input.get("files")))
+        .append(" files)</p>");
     @SuppressWarnings("unchecked")
     Map<String, Object> counts = (Map<String, Object>) manifest.get("counts");
     h.append("<h2>Rows</h2><table>");
-    for (String k : List.of("input_rows", "output_rows", "rejected_rows", "output_tokens", "accounting_ok")) {
-      h.append("<tr><td>").append(k).append("</td><td>").append(esc(counts.get(k))).append("</td></tr>");
+    for (String k :
+        List.of("input_rows", "output_rows", "rejected_rows", "output_tokens", "accounting_ok")) {
+      h.append("<tr><td>")
+          .append(k)
+          .append("</td><td>")
+          .append(esc(counts.get(k)))
+          .append("</td></tr>");
     }
     h.append("</table>");
     @SuppressWarnings("unchecked")
@@ -50,9 +60,14 @@ public final class Report {
     if (reasons != null && !reasons.isEmpty()) {
       h.append("<h2>Rejected rows by reason</h2><table><tr><th>reason</th><th>rows</th></tr>");
       for (Map.Entry<String, Object> e : reasons.entrySet()) {
-        h.append("<tr><td>").append(esc(e.getKey())).append("</td><td>").append(esc(e.getValue())).append("</td></tr>");
+        h.append("<tr><td>")
+            .append(esc(e.getKey()))
+            .append("</td><td>")
+            .append(esc(e.getValue()))
+            .append("</td></tr>");
       }
-      h.append("</table><p>Details: rejects/ (Parquet, with source_file, source_row, reject_reason, raw).</p>");
+      h.append(
+          "</table><p>Details: rejects/ (Parquet, with source_file, source_row, reject_reason, raw).</p>");
     }
     h.append("<h2>Final weight distribution</h2>");
     h.append(histogram(shards, Columns.WEIGHT));
@@ -74,25 +89,43 @@ public final class Report {
     h.append("</pre>");
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> shardList = (List<Map<String, Object>>) manifest.get("shards");
-    h.append("<h2>Shards</h2><table><tr><th>path</th><th>rows</th><th>tokens</th><th>weight sum</th><th>sha256</th></tr>");
+    h.append(
+        "<h2>Shards</h2><table><tr><th>path</th><th>rows</th><th>tokens</th><th>weight sum</th><th>sha256</th></tr>");
     for (Map<String, Object> s : shardList) {
-      h.append("<tr><td>").append(esc(s.get("path"))).append("</td><td>").append(esc(s.get("rows")))
-          .append("</td><td>").append(esc(s.get("tokens"))).append("</td><td>")
+      h.append("<tr><td>")
+          .append(esc(s.get("path")))
+          .append("</td><td>")
+          .append(esc(s.get("rows")))
+          .append("</td><td>")
+          .append(esc(s.get("tokens")))
+          .append("</td><td>")
           .append(String.format(Locale.ROOT, "%.3f", ((Number) s.get("weight_sum")).doubleValue()))
-          .append("</td><td><code>").append(esc(s.get("sha256"))).append("</code></td></tr>");
+          .append("</td><td><code>")
+          .append(esc(s.get("sha256")))
+          .append("</code></td></tr>");
     }
     h.append("</table></body></html>\n");
     out.writeAtomically(out.resolve(Columns.REPORT), h.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private static String groupTable(Dataset<Row> shards, String column) {
-    StringBuilder h = new StringBuilder("<table><tr><th>").append(esc(column)).append("</th><th>docs</th><th>mean weight</th></tr>");
+    StringBuilder h =
+        new StringBuilder("<table><tr><th>")
+            .append(esc(column))
+            .append("</th><th>docs</th><th>mean weight</th></tr>");
     for (Row r :
-        shards.groupBy(col(column)).agg(functions.count(functions.lit(1)), functions.avg(Columns.WEIGHT))
-            .orderBy(col(column)).collectAsList()) {
-      h.append("<tr><td>").append(esc(r.isNullAt(0) ? "(none)" : r.get(0))).append("</td><td>")
-          .append(r.getLong(1)).append("</td><td>")
-          .append(String.format(Locale.ROOT, "%.3f", r.getDouble(2))).append("</td></tr>");
+        shards
+            .groupBy(col(column))
+            .agg(functions.count(functions.lit(1)), functions.avg(Columns.WEIGHT))
+            .orderBy(col(column))
+            .collectAsList()) {
+      h.append("<tr><td>")
+          .append(esc(r.isNullAt(0) ? "(none)" : r.get(0)))
+          .append("</td><td>")
+          .append(r.getLong(1))
+          .append("</td><td>")
+          .append(String.format(Locale.ROOT, "%.3f", r.getDouble(2)))
+          .append("</td></tr>");
     }
     return h.append("</table>").toString();
   }
@@ -100,7 +133,8 @@ public final class Report {
   /** SVG histogram of log10(column) in BINS bins. */
   static String histogram(Dataset<Row> shards, String column) {
     Dataset<Row> logs =
-        shards.select(functions.log10(functions.greatest(col(column), functions.lit(1e-12))).as("l"));
+        shards.select(
+            functions.log10(functions.greatest(col(column), functions.lit(1e-12))).as("l"));
     Row mm = logs.agg(functions.min("l"), functions.max("l")).first();
     if (mm.isNullAt(0)) {
       return "<p>(no rows)</p>";
@@ -110,8 +144,14 @@ public final class Report {
     double width = hi > lo ? (hi - lo) / BINS : 1;
     long[] bins = new long[BINS];
     for (Row r :
-        logs.groupBy(functions.least(functions.floor(col("l").minus(lo).divide(width)), functions.lit(BINS - 1)).cast("int").as("b"))
-            .count().collectAsList()) {
+        logs.groupBy(
+                functions
+                    .least(
+                        functions.floor(col("l").minus(lo).divide(width)), functions.lit(BINS - 1))
+                    .cast("int")
+                    .as("b"))
+            .count()
+            .collectAsList()) {
       bins[r.getInt(0)] = r.getLong(1);
     }
     long max = 1;
@@ -127,7 +167,11 @@ public final class Report {
           String.format(
               Locale.ROOT,
               "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#4a7bd0\"><title>%d docs</title></rect>",
-              i * (double) w / BINS, ht - 20 - bh, (double) w / BINS - 1, bh, bins[i]));
+              i * (double) w / BINS,
+              ht - 20 - bh,
+              (double) w / BINS - 1,
+              bh,
+              bins[i]));
     }
     return String.format(
         Locale.ROOT,
@@ -135,10 +179,24 @@ public final class Report {
             + "<text x=\"0\" y=\"%d\" font-size=\"11\">%.3g</text>"
             + "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.3g</text>"
             + "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s (log scale)</text></svg>",
-        w, ht, String.join("", rects), ht - 4, Math.pow(10, lo), w, ht - 4, Math.pow(10, hi), w / 2, ht - 4, esc(column));
+        w,
+        ht,
+        String.join("", rects),
+        ht - 4,
+        Math.pow(10, lo),
+        w,
+        ht - 4,
+        Math.pow(10, hi),
+        w / 2,
+        ht - 4,
+        esc(column));
   }
 
   static String esc(Object o) {
-    return String.valueOf(o).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return String.valueOf(o)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

@@ -11,11 +11,11 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Runs a stage with the commit protocol of DESIGN.md §3: the stage writes into a fresh folder
- * under {@code _tmp/}; on success its {@code data/} becomes {@code stages/<name>/} (any other
- * folder X it wrote becomes the top-level X, e.g. rejects/), then {@code _STATS.json} and last
- * {@code _COMMITTED} (the fingerprint) are written. A crash anywhere leaves no {@code _COMMITTED},
- * so the next run recomputes; a rerun whose fingerprint matches skips the stage.
+ * Runs a stage with the commit protocol of DESIGN.md §3: the stage writes into a fresh folder under
+ * {@code _tmp/}; on success its {@code data/} becomes {@code stages/<name>/} (any other folder X it
+ * wrote becomes the top-level X, e.g. rejects/), then {@code _STATS.json} and last {@code
+ * _COMMITTED} (the fingerprint) are written. A crash anywhere leaves no {@code _COMMITTED}, so the
+ * next run recomputes; a rerun whose fingerprint matches skips the stage.
  */
 public final class StageRunner {
 
@@ -26,7 +26,8 @@ public final class StageRunner {
   }
 
   /** What happened: stats (from this run or the committed one) and whether it was skipped. */
-  public record Outcome(String name, String fingerprint, Map<String, Object> stats, boolean skipped) {}
+  public record Outcome(
+      String name, String fingerprint, Map<String, Object> stats, boolean skipped) {}
 
   private final OutputDir out;
   private final boolean force;
