@@ -72,6 +72,6 @@ class SketchLmTest {
       assertTrue(b[i] > 0 && b[i] <= 1);
     }
     double rho = RankCorrelation.spearman(a, b);
-    assertTrue(rho > 0.97, "spearman " + rho);
+    assertTrue(rho >= 0.95, "spearman " + rho); // the issue-3 bar for sketch vs exact
   }
 }

@@ -25,12 +25,19 @@ class AirflowDagTest {
   static final String EXTRACT =
       "import ast, json, sys\n"
           + "tree = ast.parse(open(sys.argv[1]).read())\n"
+          + "consts = {}\n"
+          + "for st in tree.body:\n"
+          + "    if isinstance(st, ast.Assign) and isinstance(st.value, ast.Constant):\n"
+          + "        for t in st.targets:\n"
+          + "            consts[t.id] = st.value.value\n"
+          + "def val(e):\n"
+          + "    return consts[e.id] if isinstance(e, ast.Name) else ast.literal_eval(e)\n"
           + "out = []\n"
           + "for node in ast.walk(tree):\n"
           + "    if isinstance(node, ast.Call) and getattr(node.func, 'id', None) == 'SparkSubmitOperator':\n"
           + "        kw = {k.arg: k.value for k in node.keywords}\n"
-          + "        out.append({'task': ast.literal_eval(kw['task_id']), 'class': ast.literal_eval(kw['java_class']),\n"
-          + "                    'args': [ast.literal_eval(e) for e in kw['application_args'].elts]})\n"
+          + "        out.append({'task': val(kw['task_id']), 'class': val(kw['java_class']),\n"
+          + "                    'args': [val(e) for e in kw['application_args'].elts]})\n"
           + "print(json.dumps(out))\n";
 
   @Test
