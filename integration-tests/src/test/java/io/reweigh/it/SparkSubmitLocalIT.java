@@ -76,6 +76,31 @@ class SparkSubmitLocalIT {
       assertEquals(s.get("sha256"), sha256(out.resolve((String) s.get("path"))));
     }
 
+    // a second run in another JVM writes the same bytes (JVM-dependent Parquet footers are
+    // normalised)
+    Path out2 = tmp.resolve("out2");
+    Launcher.Result again =
+        Launcher.submit(
+            tmp.resolve("run2.log"),
+            List.of("--master", "local[1]", "--driver-memory", "1g"),
+            List.of(
+                "run",
+                "--input",
+                input.toString(),
+                "--output",
+                out2.toString(),
+                "--set",
+                "sampler.shard-rows=400",
+                "--set",
+                "input.max-doc-chars=29999"));
+    assertEquals(0, again.code(), again.out());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m2 =
+        new ObjectMapper().readValue(out2.resolve("manifest.json").toFile(), Map.class);
+    assertEquals(
+        shards.stream().map(s -> s.get("sha256")).toList(),
+        ((List<Map<String, Object>>) m2.get("shards")).stream().map(s -> s.get("sha256")).toList());
+
     Launcher.Result missing =
         Launcher.submit(
             tmp.resolve("missing.log"),

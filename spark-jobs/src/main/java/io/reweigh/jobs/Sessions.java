@@ -25,6 +25,10 @@ public final class Sessions {
     conf.setIfMissing("spark.sql.adaptive.skewJoin.enabled", "true");
     if (conf.get("spark.master").startsWith("local")) {
       conf.setIfMissing("spark.ui.enabled", "false");
+      // local mode makes no periodic resource offers: a task held back for data locality (e.g. an
+      // HDFS block on "127.0.0.1" while the executor is "localhost") would wait forever once the
+      // other tasks are done. Seen as a hung stage reading hdfs:// in local mode.
+      conf.setIfMissing("spark.locality.wait", "0s");
       // few, larger shuffle partitions on one machine: 200 tiny tasks per stage cost more than the
       // work (measured: commonness exact 52 s with 4 partitions, 208 s with 200, on 20 MB)
       conf.setIfMissing(

@@ -6,14 +6,12 @@ import static org.apache.spark.sql.functions.lit;
 import io.reweigh.core.Columns;
 import io.reweigh.core.error.PipelineErrors;
 import io.reweigh.core.hash.Hash64;
-import io.reweigh.core.hash.Sha256;
 import io.reweigh.core.spark.SerializableHadoopConf;
 import io.reweigh.core.spark.SparkStats;
 import io.reweigh.core.weights.WeightMath;
 import io.reweigh.sampler.SamplerParams;
 import io.reweigh.sampler.ShardPlan;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -199,6 +197,7 @@ public final class ShardWriter {
         }
         finals.add(target.toString());
       }
+      Map<String, String> sums = sha256(spark, finals);
       // local file systems leave .crc side files: shards/ holds the shards only
       FileSystem rawFs =
           fs instanceof org.apache.hadoop.fs.ChecksumFileSystem cfs ? cfs.getRawFileSystem() : fs;
@@ -207,7 +206,6 @@ public final class ShardWriter {
           rawFs.delete(st.getPath(), false);
         }
       }
-      Map<String, String> sums = sha256(spark, finals);
       List<ShardInfo> shards = new ArrayList<>();
       for (int i = 0; i < plan.numShards(); i++) {
         Row r = perShard.get(i);
@@ -254,7 +252,10 @@ public final class ShardWriter {
     return p.getFileSystem(spark.sparkContext().hadoopConfiguration());
   }
 
-  /** SHA-256 of each file, computed on the executors (shards can be many and large). */
+  /**
+   * Normalises each shard's footer ({@link FooterNormalizer}) and returns its SHA-256, on the
+   * executors (shards can be many and large).
+   */
   public static Map<String, String> sha256(SparkSession spark, List<String> files) {
     if (files.isEmpty()) {
       return Map.of();
@@ -267,9 +268,7 @@ public final class ShardWriter {
             .map(
                 f -> {
                   Path p = new Path(f);
-                  try (InputStream in = p.getFileSystem(conf.get()).open(p)) {
-                    return f + "\t" + Sha256.hex(in);
-                  }
+                  return f + "\t" + FooterNormalizer.normalize(p.getFileSystem(conf.get()), p);
                 })
             .collect();
     Map<String, String> out = new HashMap<>();
