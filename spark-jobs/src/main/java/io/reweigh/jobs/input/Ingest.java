@@ -84,6 +84,31 @@ public final class Ingest {
   }
 
   /**
+   * Whether an input column is carried through to the shards (true) or is one of the mapped
+   * id/text/domain columns (false); fails when its name clashes with a column reweigh writes.
+   */
+  static boolean carried(String name, ResolvedConfig cfg) {
+    boolean generateIds = cfg.get(Keys.INPUT_GENERATE_IDS);
+    if (name.equals(cfg.get(Keys.INPUT_TEXT_COLUMN))
+        || name.equals(cfg.get(Keys.INPUT_DOMAIN_COLUMN))
+        || (!generateIds && name.equals(cfg.get(Keys.INPUT_ID_COLUMN)))) {
+      return false;
+    }
+    if (name.equals(Columns.ID)
+        || name.equals(Columns.TEXT)
+        || name.equals(Columns.DOMAIN)
+        || reserved(name)) {
+      throw PipelineErrors.usage(
+          "Input column '" + name + "' clashes with a column reweigh writes.",
+          generateIds && name.equals(Columns.ID)
+              ? "The input has ids: set input.generate-ids=false to use them, or rename the column."
+              : "Rename the column in the input, or map it with input.id-column /"
+                  + " input.text-column / input.domain-column.");
+    }
+    return true;
+  }
+
+  /**
    * Classified rows and the number of rows the input holds, counted independently of them (Parquet
    * footers; JSONL line counts), so that the accounting invariant is a real check.
    */
@@ -126,19 +151,9 @@ public final class Ingest {
             ? col(quote(domainCol)).cast("string").as(Columns.DOMAIN)
             : lit(null).cast("string").as(Columns.DOMAIN));
     for (String c : df.columns()) {
-      if (c.equals(textCol) || c.equals(domainCol) || (!generateIds && c.equals(idCol))) {
-        continue;
+      if (carried(c, cfg)) {
+        cols.add(col(quote(c)));
       }
-      if (c.equals(Columns.ID)
-          || c.equals(Columns.TEXT)
-          || c.equals(Columns.DOMAIN)
-          || reserved(c)) {
-        throw PipelineErrors.usage(
-            "Input column '" + c + "' clashes with a column reweigh writes.",
-            "Rename the column in the input, or map it with input.id-column / input.text-column /"
-                + " input.domain-column.");
-      }
-      cols.add(col(quote(c)));
     }
     cols.add(col("_metadata.file_path").as(Columns.SOURCE_FILE));
     cols.add(col("_metadata.row_index").as(Columns.SOURCE_ROW));
@@ -191,22 +206,9 @@ public final class Ingest {
             .schema();
     StructType extras = new StructType();
     for (StructField f : inferred.fields()) {
-      String n = f.name();
-      if (n.equals(textField) || n.equals(domainField) || (!generateIds && n.equals(idField))) {
-        continue;
+      if (carried(f.name(), cfg)) {
+        extras = extras.add(f);
       }
-      if (n.equals(Columns.ID)
-          || n.equals(Columns.TEXT)
-          || n.equals(Columns.DOMAIN)
-          || reserved(n)) {
-        throw PipelineErrors.usage(
-            "Input field '" + n + "' clashes with a column reweigh writes.",
-            generateIds && n.equals(Columns.ID)
-                ? "The input has ids: set input.generate-ids=false to use them, or rename the field."
-                : "Rename the field in the input, or map it with input.id-column /"
-                    + " input.text-column / input.domain-column.");
-      }
-      extras = extras.add(f);
     }
 
     // pass 3: parse every line
