@@ -26,6 +26,19 @@ class SparkSubmitLocalIT {
     return HexFormat.of().formatHex(md.digest());
   }
 
+  static List<String> runArgs(Path input, Path out) {
+    return List.of(
+        "run",
+        "--input",
+        input.toString(),
+        "--output",
+        out.toString(),
+        "--set",
+        "sampler.shard-rows=400",
+        "--set",
+        "input.max-doc-chars=29999");
+  }
+
   @Test
   void runsThePipelineAndExitsWithTheDocumentedCodes() throws Exception {
     Path input = tmp.resolve("input");
@@ -47,16 +60,7 @@ class SparkSubmitLocalIT {
         Launcher.submit(
             tmp.resolve("run.log"),
             List.of("--master", "local[2]", "--driver-memory", "1g"),
-            List.of(
-                "run",
-                "--input",
-                input.toString(),
-                "--output",
-                out.toString(),
-                "--set",
-                "sampler.shard-rows=400",
-                "--set",
-                "input.max-doc-chars=29999"));
+            runArgs(input, out));
     assertEquals(0, run.code(), run.out());
     assertTrue(run.out().contains("commonness: done"), run.out());
 
@@ -83,16 +87,7 @@ class SparkSubmitLocalIT {
         Launcher.submit(
             tmp.resolve("run2.log"),
             List.of("--master", "local[1]", "--driver-memory", "1g"),
-            List.of(
-                "run",
-                "--input",
-                input.toString(),
-                "--output",
-                out2.toString(),
-                "--set",
-                "sampler.shard-rows=400",
-                "--set",
-                "input.max-doc-chars=29999"));
+            runArgs(input, out2));
     assertEquals(0, again.code(), again.out());
     @SuppressWarnings("unchecked")
     Map<String, Object> m2 =
