@@ -214,6 +214,17 @@ public final class PipelineErrors {
         null);
   }
 
+  public static ReweighException nativesNotLoaded(String engine, String cacheDir, Throwable cause) {
+    return new ReweighException(
+        Kind.INTERNAL,
+        "DJL could not load the " + engine + " native library (DJL_CACHE_DIR=" + cacheDir + ").",
+        cause == null ? null : String.valueOf(cause.getMessage()),
+        "Run the shaded reweigh jar (it bundles ai.djl.pytorch:pytorch-native-cpu for linux-x86_64)"
+            + " or put pytorch-jni and a pytorch-native-* jar on the classpath; make DJL_CACHE_DIR"
+            + " writable; for CUDA build with -Pgpu. No download is attempted (ai.djl.offline=true).",
+        cause);
+  }
+
   public static ReweighException internal(String problem, Throwable cause) {
     return new ReweighException(
         Kind.INTERNAL, problem, cause == null ? null : cause.toString(), null, cause);

@@ -1,0 +1,115 @@
+package io.reweigh.influence;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains the proxy LM on token sequences with Adam (constant learning rate, global-norm gradient
+ * clipping at 1), batches drawn by a seeded RNG, so a run is reproducible on a given device.
+ */
+public final class ProxyTrainer {
+  private ProxyTrainer() {}
+
+  /** Training settings. */
+  public record Settings(int steps, int batchSize, double learningRate, long seed) {}
+
+  /** Called at each checkpoint step with the model as it is after that step. */
+  @FunctionalInterface
+  public interface CheckpointSink {
+    void checkpoint(int step, double learningRate, ProxyLm model);
+  }
+
+  /**
+   * Runs {@code s.steps()} steps; returns the mean training loss of each step. {@code
+   * checkpointSteps} (1-based step numbers) receive the model after that step.
+   */
+  public static double[] train(
+      ProxyLm m, List<int[]> seqs, Settings s, List<Integer> checkpointSteps, CheckpointSink sink) {
+    if (seqs.isEmpty()) {
+      throw new IllegalArgumentException("no training sequences");
+    }
+    int positions = m.config().context();
+    SplittableRandom rnd = new SplittableRandom(s.seed());
+    Map<String, NDArray[]> state = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) {
+      e.getValue().setRequiresGradient(true);
+      state.put(e.getKey(), new NDArray[] {e.getValue().zerosLike(), e.getValue().zerosLike()});
+    }
+    double b1 = 0.9;
+    double b2 = 0.999;
+    double[] curve = new double[s.steps()];
+    NDManager bm = m.manager().newSubManager();
+    try {
+      for (int step = 1; step <= s.steps(); step++) {
+        List<int[]> batch = new ArrayList<>(s.batchSize());
+        for (int i = 0; i < s.batchSize(); i++) {
+          batch.add(seqs.get(rnd.nextInt(seqs.size())));
+        }
+        try (NDScope scope = new NDScope()) {
+          scope.suppressNotUsedWarning();
+          Sequences.Batch b = Sequences.batch(bm, batch, batch.size(), positions);
+          curve[step - 1] =
+              DjlRuntime.withGradients(
+                  gc -> {
+                    NDArray logits = m.logits(b.ids(), null);
+                    NDArray lp =
+                        logits
+                            .logSoftmax(-1)
+                            .gather(b.targets().expandDims(-1), -1)
+                            .squeeze(-1)
+                            .mul(b.mask());
+                    NDArray loss = lp.sum().neg().div(b.mask().sum());
+                    gc.backward(loss);
+                    return (double) loss.getFloat();
+                  });
+          update(m, state, step, s.learningRate(), b1, b2);
+        }
+        if (checkpointSteps.contains(step)) {
+          sink.checkpoint(step, s.learningRate(), m);
+        }
+      }
+    } finally {
+      for (NDArray p : m.parameters().values()) {
+        p.setRequiresGradient(false);
+      }
+      for (NDArray[] st : state.values()) {
+        st[0].close();
+        st[1].close();
+      }
+      bm.close();
+    }
+    return curve;
+  }
+
+  private static void update(
+      ProxyLm m, Map<String, NDArray[]> state, int step, double lr, double b1, double b2) {
+    Map<String, NDArray> grads = new LinkedHashMap<>();
+    double total = 0;
+    for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) {
+      NDArray g = e.getValue().getGradient().duplicate();
+      grads.put(e.getKey(), g);
+      total += g.square().sum().getFloat();
+    }
+    double clip = Math.min(1.0, 1.0 / (Math.sqrt(total) + 1e-6));
+    double c1 = 1 - Math.pow(b1, step);
+    double c2 = 1 - Math.pow(b2, step);
+    for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) {
+      NDArray p = e.getValue();
+      NDArray g = grads.get(e.getKey()).mul(clip);
+      NDArray[] st = state.get(e.getKey());
+      st[0].muli(b1).addi(g.mul(1 - b1));
+      st[1].muli(b2).addi(g.square().mul(1 - b2));
+      NDArray upd = st[0].div(c1).div(st[1].div(c2).sqrt().add(1e-8)).mul(lr);
+      p.subi(upd);
+      JniUtils.zeroGrad((PtNDArray) p);
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package io.reweigh.influence;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Squared per-sample gradient norms ‖∇_{θ_L} ℓ(x)‖² over selected layer groups (DESIGN.md §4.2),
+ * for a whole batch in <b>one</b> backward pass:
+ *
+ * <ul>
+ *   <li>token embedding: the gathered rows [B,T,d] are the leaf; a document's embedding gradient is
+ *       the per-token row gradients summed by token id, so ‖·‖² = Σ_{t,s} [id_t = id_s] g_t·g_s;
+ *   <li>transformer blocks (and position embeddings): per-sample leaf copies of the parameters
+ *       ({@code stopGradient().expandDims(0).repeat(0, B)}), read off directly;
+ *   <li>LM head: ghost norm (Goodfellow 2015; Li et al. 2021) from the final hidden states a_t and
+ *       the per-sample logit gradients g_t, taken from a zero leaf added to the logits: ‖∇W‖² =
+ *       Σ_{t,s} (a_t·a_s)(g_t·g_s), ‖∇b‖² = ‖Σ_t g_t‖². The head's [B,d,V] gradient never exists.
+ * </ul>
+ *
+ * {@link #perDocument} is the plain reference (one backward per document) the tests check against.
+ */
+public final class SelfInfluence {
+  private SelfInfluence() {}
+
+  /** The squared gradient norm of each real row of the batch, in one backward pass. */
+  public static double[] batched(ProxyLm m, Sequences.Batch batch, List<String> layers) {
+    Set<String> sel = new LinkedHashSet<>(layers);
+    for (String l : sel) {
+      m.group(l); // validates the name
+    }
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      return DjlRuntime.withGradients(
+          gc -> {
+            NDArray ids = batch.ids();
+            NDManager bm = ids.getManager();
+            long b = ids.getShape().get(0);
+            long t = ids.getShape().get(1);
+            int d = m.config().dModel();
+            ProxyLm.Forward f = new ProxyLm.Forward();
+            NDArray tokRows = null;
+            NDArray posRows = null;
+            NDArray shift = null;
+            List<NDArray> copies = new ArrayList<>();
+            for (String layer : sel) {
+              switch (layer) {
+                case "embed" -> {
+                  tokRows = m.param("tok_emb").stopGradient().get(ids.flatten()).reshape(b, t, d);
+                  tokRows.setRequiresGradient(true);
+                  f.tokenRows = tokRows;
+                }
+                case "pos" -> {
+                  posRows =
+                      m.param("pos_emb")
+                          .stopGradient()
+                          .get("0:" + t)
+                          .expandDims(0)
+                          .repeat(0, b);
+                  posRows.setRequiresGradient(true);
+                  f.positionRows = posRows;
+                }
+                case "head" -> {
+                  shift = bm.zeros(new Shape(b, t, m.config().vocab()));
+                  shift.setRequiresGradient(true);
+                  f.logitShift = shift;
+                }
+                default -> {
+                  for (String name : m.group(layer)) {
+                    NDArray copy = m.param(name).stopGradient().expandDims(0).repeat(0, b);
+                    copy.setRequiresGradient(true);
+                    f.param(name, copy);
+                    copies.add(copy);
+                  }
+                }
+              }
+            }
+            NDArray logits = m.logits(ids, f);
+            NDArray loss = ProxyLm.perSampleLoss(logits, batch.targets(), batch.mask());
+            gc.backward(loss.sum());
+            NDArray sq = bm.zeros(new Shape(b));
+            if (tokRows != null) {
+              NDArray g = tokRows.getGradient();
+              NDArray same = ids.expandDims(2).eq(ids.expandDims(1)).toType(DataType.FLOAT32, false);
+              sq = sq.add(g.matMul(g.transpose(0, 2, 1)).mul(same).sum(new int[] {1, 2}));
+            }
+            if (posRows != null) {
+              sq = sq.add(posRows.getGradient().square().sum(new int[] {1, 2}));
+            }
+            for (NDArray c : copies) {
+              sq = sq.add(c.getGradient().square().reshape(b, -1).sum(new int[] {1}));
+            }
+            if (shift != null) {
+              NDArray g = shift.getGradient();
+              NDArray a = f.hidden.stopGradient();
+              NDArray ghost =
+                  a.matMul(a.transpose(0, 2, 1))
+                      .mul(g.matMul(g.transpose(0, 2, 1)))
+                      .sum(new int[] {1, 2});
+              sq = sq.add(ghost).add(g.sum(new int[] {1}).square().sum(new int[] {1}));
+            }
+            return real(sq, batch.real());
+          });
+    }
+  }
+
+  /** Reference: one forward and one backward per document, gradients of the real parameters. */
+  public static double[] perDocument(ProxyLm m, Sequences.Batch batch, List<String> layers) {
+    List<String> names = new ArrayList<>();
+    for (String l : new LinkedHashSet<>(layers)) {
+      names.addAll(m.group(l));
+    }
+    double[] out = new double[batch.real()];
+    for (int i = 0; i < batch.real(); i++) {
+      int row = i;
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        out[i] =
+            DjlRuntime.withGradients(
+                gc -> {
+                  ProxyLm.Forward f = new ProxyLm.Forward();
+                  List<NDArray> leaves = new ArrayList<>();
+                  for (String n : names) {
+                    NDArray leaf = m.param(n).stopGradient();
+                    leaf.setRequiresGradient(true);
+                    f.param(n, leaf);
+                    leaves.add(leaf);
+                  }
+                  String r = row + ":" + (row + 1);
+                  NDArray logits = m.logits(batch.ids().get(r), f);
+                  NDArray loss =
+                      ProxyLm.perSampleLoss(logits, batch.targets().get(r), batch.mask().get(r));
+                  gc.backward(loss.sum());
+                  double s = 0;
+                  for (NDArray leaf : leaves) {
+                    s += leaf.getGradient().toType(DataType.FLOAT64, false).square().sum().getDouble();
+                  }
+                  return s;
+                });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The baseline the benchmark divides by: the ordinary training gradient of the batch (mean loss,
+   * every parameter, one backward).
+   */
+  public static double plainForwardBackward(ProxyLm m, Sequences.Batch batch) {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      return DjlRuntime.withGradients(
+          gc -> {
+            ProxyLm.Forward f = new ProxyLm.Forward();
+            List<NDArray> leaves = new ArrayList<>();
+            for (String n : m.parameters().keySet()) {
+              NDArray leaf = m.param(n).stopGradient();
+              leaf.setRequiresGradient(true);
+              f.param(n, leaf);
+              leaves.add(leaf);
+            }
+            NDArray loss =
+                ProxyLm.perSampleLoss(m.logits(batch.ids(), f), batch.targets(), batch.mask());
+            gc.backward(loss.mean());
+            return leaves.get(0).getGradient().sum().getDouble();
+          });
+    }
+  }
+
+  /** Mean loss of each real row (no gradients). */
+  public static double[] losses(ProxyLm m, Sequences.Batch batch) {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      DjlRuntime.inferenceThread();
+      return real(
+          ProxyLm.perSampleLoss(m.logits(batch.ids(), null), batch.targets(), batch.mask()),
+          batch.real());
+    }
+  }
+
+  private static double[] real(NDArray v, int n) {
+    float[] all = v.toType(DataType.FLOAT32, false).toFloatArray();
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = all[i];
+    }
+    return out;
+  }
+}

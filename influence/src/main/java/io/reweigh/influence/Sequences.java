@@ -1,0 +1,63 @@
+package io.reweigh.influence;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.reweigh.core.text.Tokenizer;
+import java.util.List;
+
+/**
+ * Documents as proxy-LM token sequences: the tokenizer's 64-bit ids hashed into {@code vocab - 2}
+ * buckets (0 is padding, 1 the document boundary), framed as {@code [1, t1 … tn, 1]} and cut to
+ * {@code maxTokens + 1} ids, so that the loss covers at most {@code maxTokens} next-token
+ * predictions.
+ */
+public final class Sequences {
+  public static final int PAD = 0;
+  public static final int BOUNDARY = 1;
+
+  private Sequences() {}
+
+  public static int[] encode(Tokenizer tokenizer, String text, int vocab, int maxTokens) {
+    long[] ids = tokenizer.tokenIds(text);
+    int n = Math.min(ids.length + 2, maxTokens + 1);
+    int[] seq = new int[n];
+    seq[0] = BOUNDARY;
+    for (int i = 1; i < n; i++) {
+      seq[i] = i - 1 < ids.length ? bucket(ids[i - 1], vocab) : BOUNDARY;
+    }
+    return seq;
+  }
+
+  static int bucket(long id, int vocab) {
+    return 2 + (int) Math.floorMod(id, (long) (vocab - 2));
+  }
+
+  /**
+   * A batch of fixed shape [rows, positions]: inputs, targets and a target mask. Shapes never
+   * depend on which documents are in the batch (short batches repeat their first sequence, short
+   * sequences are padded), so a document's score does not depend on its neighbours.
+   */
+  public record Batch(NDArray ids, NDArray targets, NDArray mask, int real) {}
+
+  public static Batch batch(NDManager m, List<int[]> seqs, int rows, int positions) {
+    if (seqs.isEmpty() || seqs.size() > rows) {
+      throw new IllegalArgumentException(seqs.size() + " sequences for a batch of " + rows);
+    }
+    long[] ids = new long[rows * positions];
+    long[] tgt = new long[rows * positions];
+    float[] mask = new float[rows * positions];
+    for (int r = 0; r < rows; r++) {
+      int[] s = seqs.get(r < seqs.size() ? r : 0);
+      int n = Math.min(s.length - 1, positions);
+      for (int t = 0; t < n; t++) {
+        ids[r * positions + t] = s[t];
+        tgt[r * positions + t] = s[t + 1];
+        mask[r * positions + t] = 1f;
+      }
+    }
+    Shape shape = new Shape(rows, positions);
+    return new Batch(
+        m.create(ids, shape), m.create(tgt, shape), m.create(mask, shape), seqs.size());
+  }
+}
