@@ -70,6 +70,13 @@ public final class DjlRuntime {
     JniUtils.setGradMode(false);
   }
 
+  /** Runs {@code body} holding the JVM-wide lock that gradient work takes (reentrant). */
+  public static <T> T exclusive(java.util.function.Supplier<T> body) {
+    synchronized (GRAD_LOCK) {
+      return body.get();
+    }
+  }
+
   /**
    * Runs {@code body} with a gradient collector, holding the JVM-wide gradient lock; grad mode is
    * off again on this thread afterwards.

@@ -87,7 +87,7 @@ public final class ProxyLm implements AutoCloseable {
     for (int i = 0; i < v.length; i++) {
       v[i] = (float) (gaussian(rnd) * std);
     }
-    return m.create(v, new Shape(rows, cols));
+    return Sequences.owned(m.create(v, new Shape(rows, cols)));
   }
 
   /** Box–Muller, so the values do not depend on the JDK's nextGaussian implementation. */
@@ -172,15 +172,22 @@ public final class ProxyLm implements AutoCloseable {
 
   /** Logits [B,T,V] for token ids [B,T] (int64). */
   public NDArray logits(NDArray ids, Forward f) {
+    NDArray h = hidden(ids, f);
+    NDArray logits = linear(h, p(f, "head.w"), p(f, "head.b"));
+    if (f != null && f.logitShift != null) {
+      logits = logits.add(f.logitShift);
+    }
+    return logits;
+  }
+
+  /** Final hidden states [B,T,d] (after the last layer norm), the LM head's input. */
+  public NDArray hidden(NDArray ids, Forward f) {
     long b = ids.getShape().get(0);
     long t = ids.getShape().get(1);
     if (t > config.context()) {
       throw new IllegalArgumentException(t + " positions exceed the context " + config.context());
     }
-    NDArray x =
-        f != null && f.tokenRows != null
-            ? f.tokenRows
-            : p(f, "tok_emb").get(ids.flatten()).reshape(b, t, config.dModel());
+    NDArray x = f != null && f.tokenRows != null ? f.tokenRows : embedding(ids, p(f, "tok_emb"));
     NDArray pos =
         f != null && f.positionRows != null
             ? f.positionRows
@@ -194,11 +201,7 @@ public final class ProxyLm implements AutoCloseable {
     if (f != null) {
       f.hidden = h;
     }
-    NDArray logits = linear(h, p(f, "head.w"), p(f, "head.b"));
-    if (f != null && f.logitShift != null) {
-      logits = logits.add(f.logitShift);
-    }
-    return logits;
+    return h;
   }
 
   private NDArray block(NDArray x, String pre, Forward f, NDArray mask) {
@@ -210,15 +213,34 @@ public final class ProxyLm implements AutoCloseable {
     NDArray a = layerNorm(x, p(f, pre + "ln1.g"), p(f, pre + "ln1.b"));
     NDArray qkv = linear(a, p(f, pre + "attn.w"), p(f, pre + "attn.b"));
     NDList parts = qkv.split(3, 2);
-    NDArray q = parts.get(0).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
-    NDArray k = parts.get(1).reshape(b, t, heads, hd).transpose(0, 2, 3, 1);
-    NDArray v = parts.get(2).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
-    NDArray att = q.matMul(k).div(Math.sqrt(hd)).add(mask).softmax(-1);
-    NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
+    // [B*H, T, hd] contiguous copies, 3-D batched matmuls
+    NDArray q = heads(parts.get(0), b, t, heads, hd);
+    NDArray k = heads(parts.get(1), b, t, heads, hd);
+    NDArray v = heads(parts.get(2), b, t, heads, hd);
+    // The scale must be a tensor that lives until backward: DJL's mul(Number) wraps the scalar in
+    // a Java direct buffer without copying and frees it right after the op, while autograd keeps
+    // it for the backward pass (seen as NaN or wrong gradients once that memory was reused).
+    NDArray scale = mask.getManager().full(new Shape(1), (float) (1.0 / Math.sqrt(hd)));
+    NDArray att = q.batchMatMul(k.transpose(0, 2, 1)).mul(scale).add(mask).softmax(-1);
+    NDArray y = att.batchMatMul(v).reshape(b, heads, t, hd).transpose(0, 2, 1, 3).reshape(b, t, d);
     x = x.add(linear(y, p(f, pre + "proj.w"), p(f, pre + "proj.b")));
     NDArray m = layerNorm(x, p(f, pre + "ln2.g"), p(f, pre + "ln2.b"));
     NDArray hidden = Activation.gelu(linear(m, p(f, pre + "mlp1.w"), p(f, pre + "mlp1.b")));
     return x.add(linear(hidden, p(f, pre + "mlp2.w"), p(f, pre + "mlp2.b")));
+  }
+
+  /**
+   * Token embedding lookup with PyTorch's embedding op, whose CPU backward is deterministic
+   * (advanced indexing's backward accumulates in a thread-dependent order).
+   */
+  private static NDArray embedding(NDArray ids, NDArray table) {
+    return ids.getNDArrayInternal()
+        .embedding(ids, table, ai.djl.ndarray.types.SparseFormat.DENSE)
+        .singletonOrThrow();
+  }
+
+  private static NDArray heads(NDArray x, long b, long t, int heads, int hd) {
+    return x.reshape(b, t, heads, hd).transpose(0, 2, 1, 3).reshape(b * heads, t, hd);
   }
 
   /** x [B,T,in] · W ([in,out] or per sample [B,in,out]) + b ([out] or [B,out]). */
@@ -246,12 +268,12 @@ public final class ProxyLm implements AutoCloseable {
         v[i * t + j] = -1e9f;
       }
     }
-    return m.create(v, new Shape(t, t));
+    return Sequences.owned(m.create(v, new Shape(t, t)));
   }
 
   /**
-   * Mean next-token cross-entropy of each sample, [B]: {@code targets} [B,T] int64 and {@code
-   * mask} [B,T] float (1 where the target is a real token).
+   * Mean next-token cross-entropy of each sample, [B]: {@code targets} [B,T] int64 and {@code mask}
+   * [B,T] float (1 where the target is a real token).
    */
   public static NDArray perSampleLoss(NDArray logits, NDArray targets, NDArray mask) {
     NDArray lp = logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1);
@@ -317,7 +339,7 @@ public final class ProxyLm implements AutoCloseable {
         in.readFully(raw);
         float[] v = new float[len];
         ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-        NDArray a = m.create(v, new Shape(shape));
+        NDArray a = Sequences.owned(m.create(v, new Shape(shape)));
         a.setName(name);
         p.put(name, a);
       }

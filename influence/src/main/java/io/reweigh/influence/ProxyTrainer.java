@@ -47,6 +47,7 @@ public final class ProxyTrainer {
     double b2 = 0.999;
     double[] curve = new double[s.steps()];
     NDManager bm = m.manager().newSubManager();
+    Map<String, NDArray> headGrads = new LinkedHashMap<>();
     try {
       for (int step = 1; step <= s.steps(); step++) {
         List<int[]> batch = new ArrayList<>(s.batchSize());
@@ -59,18 +60,43 @@ public final class ProxyTrainer {
           curve[step - 1] =
               DjlRuntime.withGradients(
                   gc -> {
-                    NDArray logits = m.logits(b.ids(), null);
-                    NDArray lp =
-                        logits
-                            .logSoftmax(-1)
-                            .gather(b.targets().expandDims(-1), -1)
-                            .squeeze(-1)
-                            .mul(b.mask());
-                    NDArray loss = lp.sum().neg().div(b.mask().sum());
-                    gc.backward(loss);
-                    return (double) loss.getFloat();
+                    NDArray h = m.hidden(b.ids(), null);
+                    HeadPass head = HeadPass.run(m, h, b, HeadPass.Scale.PER_TOKEN, false, true);
+                    gc.backward(h.mul(head.dHidden).sum());
+                    headGrads.put("head.w", head.dWeight);
+                    headGrads.put("head.b", head.dBias);
+                    float[] mask = b.mask().toFloatArray();
+                    int t = positions;
+                    double sum = 0;
+                    double tokens = 0;
+                    for (int r = 0; r < head.loss.length; r++) {
+                      double n = 0;
+                      for (int j = 0; j < t; j++) {
+                        n += mask[r * t + j];
+                      }
+                      sum += head.loss[r] * n;
+                      tokens += n;
+                    }
+                    return sum / tokens;
                   });
-          update(m, state, step, s.learningRate(), b1, b2);
+          if (!Double.isFinite(curve[step - 1])) {
+            throw new IllegalStateException(
+                "proxy LM training diverged: loss "
+                    + curve[step - 1]
+                    + " at step "
+                    + step
+                    + "; lower influence.learning-rate");
+          }
+          update(m, state, headGrads, step, s.learningRate(), b1, b2);
+        }
+        for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) {
+          try (NDScope sc = new NDScope()) {
+            sc.suppressNotUsedWarning();
+            if (!e.getValue().isInfinite().logicalOr(e.getValue().isNaN()).none().getBoolean()) {
+              throw new IllegalStateException(
+                  "proxy LM parameter " + e.getKey() + " is not finite after step " + step);
+            }
+          }
         }
         if (checkpointSteps.contains(step)) {
           sink.checkpoint(step, s.learningRate(), m);
@@ -90,13 +116,37 @@ public final class ProxyTrainer {
   }
 
   private static void update(
-      ProxyLm m, Map<String, NDArray[]> state, int step, double lr, double b1, double b2) {
+      ProxyLm m,
+      Map<String, NDArray[]> state,
+      Map<String, NDArray> given,
+      int step,
+      double lr,
+      double b1,
+      double b2) {
     Map<String, NDArray> grads = new LinkedHashMap<>();
     double total = 0;
     for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) {
-      NDArray g = e.getValue().getGradient().duplicate();
+      NDArray g =
+          given.containsKey(e.getKey())
+              ? given.get(e.getKey())
+              : e.getValue().getGradient().duplicate();
       grads.put(e.getKey(), g);
       total += g.square().sum().getFloat();
+    }
+    if (!Double.isFinite(total)) {
+      StringBuilder bad = new StringBuilder();
+      for (Map.Entry<String, NDArray> e : grads.entrySet()) {
+        float sq = e.getValue().square().sum().getFloat();
+        if (!Float.isFinite(sq)) {
+          bad.append(e.getKey()).append(' ');
+        }
+      }
+      throw new IllegalStateException(
+          "proxy LM training diverged: non-finite gradients of "
+              + bad
+              + "at step "
+              + step
+              + "; lower influence.learning-rate");
     }
     double clip = Math.min(1.0, 1.0 / (Math.sqrt(total) + 1e-6));
     double c1 = 1 - Math.pow(b1, step);
@@ -109,7 +159,9 @@ public final class ProxyTrainer {
       st[1].muli(b2).addi(g.square().mul(1 - b2));
       NDArray upd = st[0].div(c1).div(st[1].div(c2).sqrt().add(1e-8)).mul(lr);
       p.subi(upd);
-      JniUtils.zeroGrad((PtNDArray) p);
+      if (!given.containsKey(e.getKey())) {
+        JniUtils.zeroGrad((PtNDArray) p);
+      }
     }
   }
 }

@@ -20,8 +20,9 @@ import java.util.Set;
  *   <li>transformer blocks (and position embeddings): per-sample leaf copies of the parameters
  *       ({@code stopGradient().expandDims(0).repeat(0, B)}), read off directly;
  *   <li>LM head: ghost norm (Goodfellow 2015; Li et al. 2021) from the final hidden states a_t and
- *       the per-sample logit gradients g_t, taken from a zero leaf added to the logits: ‖∇W‖² =
- *       Σ_{t,s} (a_t·a_s)(g_t·g_s), ‖∇b‖² = ‖Σ_t g_t‖². The head's [B,d,V] gradient never exists.
+ *       the per-sample logit gradients g_t ({@link HeadPass}, one sample's [T,V] at a time): ‖∇W‖²
+ *       = Σ_{t,s} (a_t·a_s)(g_t·g_s), ‖∇b‖² = ‖Σ_t g_t‖². The head's [B,d,V] gradient never exists;
+ *       the rest of the network gets dℓ/dh through autograd, in one backward pass.
  * </ul>
  *
  * {@link #perDocument} is the plain reference (one backward per document) the tests check against.
@@ -30,7 +31,25 @@ public final class SelfInfluence {
   private SelfInfluence() {}
 
   /** The squared gradient norm of each real row of the batch, in one backward pass. */
+  /**
+   * How a document's loss is normalised: MEAN over its own targets (DESIGN.md §4.2), or WINDOW: the
+   * sum over its targets divided by the window length max-tokens, i.e. its share of a packed
+   * pretraining sequence (what PRESENCE scores; short documents are not favoured).
+   */
+  public enum Norm {
+    MEAN,
+    WINDOW
+  }
+
   public static double[] batched(ProxyLm m, Sequences.Batch batch, List<String> layers) {
+    return batched(m, batch, layers, Norm.MEAN);
+  }
+
+  public static double[] perDocument(ProxyLm m, Sequences.Batch batch, List<String> layers) {
+    return perDocument(m, batch, layers, Norm.MEAN);
+  }
+
+  public static double[] batched(ProxyLm m, Sequences.Batch batch, List<String> layers, Norm norm) {
     Set<String> sel = new LinkedHashSet<>(layers);
     for (String l : sel) {
       m.group(l); // validates the name
@@ -47,7 +66,6 @@ public final class SelfInfluence {
             ProxyLm.Forward f = new ProxyLm.Forward();
             NDArray tokRows = null;
             NDArray posRows = null;
-            NDArray shift = null;
             List<NDArray> copies = new ArrayList<>();
             for (String layer : sel) {
               switch (layer) {
@@ -58,18 +76,12 @@ public final class SelfInfluence {
                 }
                 case "pos" -> {
                   posRows =
-                      m.param("pos_emb")
-                          .stopGradient()
-                          .get("0:" + t)
-                          .expandDims(0)
-                          .repeat(0, b);
+                      m.param("pos_emb").stopGradient().get("0:" + t).expandDims(0).repeat(0, b);
                   posRows.setRequiresGradient(true);
                   f.positionRows = posRows;
                 }
                 case "head" -> {
-                  shift = bm.zeros(new Shape(b, t, m.config().vocab()));
-                  shift.setRequiresGradient(true);
-                  f.logitShift = shift;
+                  // ghost norm from HeadPass
                 }
                 default -> {
                   for (String name : m.group(layer)) {
@@ -81,13 +93,26 @@ public final class SelfInfluence {
                 }
               }
             }
-            NDArray logits = m.logits(ids, f);
-            NDArray loss = ProxyLm.perSampleLoss(logits, batch.targets(), batch.mask());
-            gc.backward(loss.sum());
+            NDArray h = m.hidden(ids, f);
+            HeadPass head =
+                HeadPass.run(
+                    m,
+                    h,
+                    batch,
+                    norm == Norm.WINDOW
+                        ? HeadPass.Scale.PER_SAMPLE_WINDOW
+                        : HeadPass.Scale.PER_SAMPLE,
+                    sel.contains("head"),
+                    false);
+            boolean upstream = tokRows != null || posRows != null || !copies.isEmpty();
+            if (upstream) {
+              gc.backward(h.mul(head.dHidden).sum());
+            }
             NDArray sq = bm.zeros(new Shape(b));
             if (tokRows != null) {
               NDArray g = tokRows.getGradient();
-              NDArray same = ids.expandDims(2).eq(ids.expandDims(1)).toType(DataType.FLOAT32, false);
+              NDArray same =
+                  ids.expandDims(2).eq(ids.expandDims(1)).toType(DataType.FLOAT32, false);
               sq = sq.add(g.matMul(g.transpose(0, 2, 1)).mul(same).sum(new int[] {1, 2}));
             }
             if (posRows != null) {
@@ -96,22 +121,20 @@ public final class SelfInfluence {
             for (NDArray c : copies) {
               sq = sq.add(c.getGradient().square().reshape(b, -1).sum(new int[] {1}));
             }
-            if (shift != null) {
-              NDArray g = shift.getGradient();
-              NDArray a = f.hidden.stopGradient();
-              NDArray ghost =
-                  a.matMul(a.transpose(0, 2, 1))
-                      .mul(g.matMul(g.transpose(0, 2, 1)))
-                      .sum(new int[] {1, 2});
-              sq = sq.add(ghost).add(g.sum(new int[] {1}).square().sum(new int[] {1}));
+            double[] out = real(sq, batch.real());
+            if (head.ghost != null) {
+              for (int i = 0; i < out.length; i++) {
+                out[i] += head.ghost[i];
+              }
             }
-            return real(sq, batch.real());
+            return out;
           });
     }
   }
 
   /** Reference: one forward and one backward per document, gradients of the real parameters. */
-  public static double[] perDocument(ProxyLm m, Sequences.Batch batch, List<String> layers) {
+  public static double[] perDocument(
+      ProxyLm m, Sequences.Batch batch, List<String> layers, Norm norm) {
     List<String> names = new ArrayList<>();
     for (String l : new LinkedHashSet<>(layers)) {
       names.addAll(m.group(l));
@@ -134,12 +157,22 @@ public final class SelfInfluence {
                   }
                   String r = row + ":" + (row + 1);
                   NDArray logits = m.logits(batch.ids().get(r), f);
-                  NDArray loss =
-                      ProxyLm.perSampleLoss(logits, batch.targets().get(r), batch.mask().get(r));
+                  NDArray mask = batch.mask().get(r);
+                  NDArray loss = ProxyLm.perSampleLoss(logits, batch.targets().get(r), mask);
+                  if (norm == Norm.WINDOW) {
+                    NDArray scale =
+                        mask.sum().div(mask.getManager().full(new Shape(1), (float) mask.size()));
+                    loss = loss.mul(scale);
+                  }
                   gc.backward(loss.sum());
                   double s = 0;
                   for (NDArray leaf : leaves) {
-                    s += leaf.getGradient().toType(DataType.FLOAT64, false).square().sum().getDouble();
+                    s +=
+                        leaf.getGradient()
+                            .toType(DataType.FLOAT64, false)
+                            .square()
+                            .sum()
+                            .getDouble();
                   }
                   return s;
                 });
@@ -160,15 +193,22 @@ public final class SelfInfluence {
             ProxyLm.Forward f = new ProxyLm.Forward();
             List<NDArray> leaves = new ArrayList<>();
             for (String n : m.parameters().keySet()) {
+              if (n.startsWith("head.")) {
+                continue; // HeadPass computes the head's gradients
+              }
               NDArray leaf = m.param(n).stopGradient();
               leaf.setRequiresGradient(true);
               f.param(n, leaf);
               leaves.add(leaf);
             }
-            NDArray loss =
-                ProxyLm.perSampleLoss(m.logits(batch.ids(), f), batch.targets(), batch.mask());
-            gc.backward(loss.mean());
-            return leaves.get(0).getGradient().sum().getDouble();
+            NDArray h = m.hidden(batch.ids(), f);
+            HeadPass head = HeadPass.run(m, h, batch, HeadPass.Scale.MEAN_OF_SAMPLES, false, true);
+            gc.backward(h.mul(head.dHidden).sum());
+            double s = head.dWeight.sum().getFloat();
+            for (NDArray leaf : leaves) {
+              s += leaf.getGradient().sum().getFloat();
+            }
+            return s;
           });
     }
   }

@@ -58,6 +58,19 @@ public final class Sequences {
     }
     Shape shape = new Shape(rows, positions);
     return new Batch(
-        m.create(ids, shape), m.create(tgt, shape), m.create(mask, shape), seqs.size());
+        owned(m.create(ids, shape)),
+        owned(m.create(tgt, shape)),
+        owned(m.create(mask, shape)),
+        seqs.size());
+  }
+
+  /**
+   * A copy in tensor-owned memory. DJL's PyTorch engine wraps a Java direct buffer without copying
+   * (from_blob); views of such an array outlive nothing that keeps the buffer alive.
+   */
+  static NDArray owned(NDArray a) {
+    NDArray c = a.duplicate();
+    a.close();
+    return c;
   }
 }

@@ -48,18 +48,32 @@ class SelfInfluenceTest {
   }
 
   private static void assertMatches(List<String> layers, int rows, int real) {
+    assertMatches(layers, rows, real, SelfInfluence.Norm.MEAN);
+    assertMatches(layers, rows, real, SelfInfluence.Norm.WINDOW);
+  }
+
+  private static void assertMatches(
+      List<String> layers, int rows, int real, SelfInfluence.Norm norm) {
     try (NDManager bm = model.manager().newSubManager()) {
       Sequences.Batch b =
           Sequences.batch(bm, sequences(real, 5 + rows).subList(0, real), rows, SHAPE.context());
-      double[] fast = SelfInfluence.batched(model, b, layers);
-      double[] slow = SelfInfluence.perDocument(model, b, layers);
+      double[] fast = SelfInfluence.batched(model, b, layers, norm);
+      double[] slow = SelfInfluence.perDocument(model, b, layers, norm);
       assertEquals(real, fast.length);
       for (int i = 0; i < real; i++) {
         assertTrue(slow[i] > 0, "norm of row " + i);
         double rel = Math.abs(fast[i] - slow[i]) / slow[i];
         assertTrue(
             rel <= 1e-4,
-            layers + " row " + i + ": batched " + fast[i] + " vs per-document " + slow[i]);
+            layers
+                + " "
+                + norm
+                + " row "
+                + i
+                + ": batched "
+                + fast[i]
+                + " vs per-document "
+                + slow[i]);
       }
     }
   }
@@ -83,15 +97,13 @@ class SelfInfluenceTest {
     try (NDManager bm = model.manager().newSubManager()) {
       List<String> layers = List.of("embed", "block0", "head");
       double[] all =
-          SelfInfluence.batched(
-              model, Sequences.batch(bm, seqs, 6, SHAPE.context()), layers);
+          SelfInfluence.batched(model, Sequences.batch(bm, seqs, 6, SHAPE.context()), layers);
       double[] alone =
           SelfInfluence.batched(
               model, Sequences.batch(bm, List.of(seqs.get(3)), 6, SHAPE.context()), layers);
       List<int[]> reordered = new ArrayList<>(seqs.subList(2, 6));
       double[] later =
-          SelfInfluence.batched(
-              model, Sequences.batch(bm, reordered, 6, SHAPE.context()), layers);
+          SelfInfluence.batched(model, Sequences.batch(bm, reordered, 6, SHAPE.context()), layers);
       assertEquals(all[3], alone[0], 0.0);
       assertEquals(all[3], later[1], 0.0);
     }

@@ -13,8 +13,20 @@ import java.util.List;
 public record SamplerParams(long seed, int shardRows, double maxWeightRatio, List<Signal> signals)
     implements Serializable {
 
-  /** One weight signal: its name (softdedup, …), the column holding it, and its exponent. */
-  public record Signal(String name, String column, double alpha) implements Serializable {}
+  /**
+   * One weight signal: its name (softdedup, …), the column holding its weight, its exponent, and
+   * further columns of its score table that the shards carry.
+   */
+  public record Signal(String name, String column, double alpha, List<String> carried)
+      implements Serializable {
+    public Signal {
+      carried = List.copyOf(carried);
+    }
+
+    public Signal(String name, String column, double alpha) {
+      this(name, column, alpha, List.of());
+    }
+  }
 
   public SamplerParams {
     signals = List.copyOf(signals);
@@ -27,6 +39,14 @@ public record SamplerParams(long seed, int shardRows, double maxWeightRatio, Lis
       double a = cfg.get(Keys.SAMPLER_ALPHA_SOFTDEDUP);
       if (a > 0) {
         signals.add(new Signal("softdedup", "weight_softdedup", a));
+      }
+    }
+    if (computedStages.contains(Keys.STAGE_INFLUENCE)) {
+      double a = cfg.get(Keys.SAMPLER_ALPHA_PRESENCE);
+      if (a > 0) {
+        int phase = cfg.get(Keys.SAMPLER_PRESENCE_PHASE);
+        String other = "weight_presence_" + (3 - phase);
+        signals.add(new Signal("presence", "weight_presence_" + phase, a, List.of(other)));
       }
     }
     return new SamplerParams(

@@ -29,7 +29,11 @@ final class CommonnessSignal implements SignalStage {
 
   @Override
   public Map<String, Object> compute(
-      SparkSession spark, Dataset<Row> docs, ResolvedConfig cfg, String dataPath) {
+      SparkSession spark,
+      Dataset<Row> docs,
+      ResolvedConfig cfg,
+      String dataPath,
+      Map<String, String> prerequisiteDirs) {
     return CommonnessStage.run(spark, docs, CommonnessParams.fromConfig(cfg), dataPath);
   }
 }

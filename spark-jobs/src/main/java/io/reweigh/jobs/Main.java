@@ -226,6 +226,8 @@ public final class Main implements Callable<Integer> {
           "Generate a seeded demo corpus (3 domains, planted duplicates, boilerplate, noise, bad rows)"
               + " and run the whole pipeline on it in local mode.")
   static final class Demo implements Callable<Integer> {
+    static final int DEMO_TRAIN_STEPS = 120;
+
     @Option(
         names = "--output",
         paramLabel = "DIR",
@@ -271,6 +273,10 @@ public final class Main implements Callable<Integer> {
       sets.add("input.max-doc-chars=" + (DemoCorpus.TOO_LONG_CHARS - 1));
       sets.add("sampler.shard-rows=" + Math.max(100, docs / 4));
       sets.add("sampler.seed=" + seed);
+      // a demo-sized proxy LM run (the defaults train 500 steps on 20,000 documents)
+      sets.add("influence.train-steps=" + DEMO_TRAIN_STEPS);
+      sets.add("influence.train-docs=" + Math.min(docs, 3000));
+      sets.add("influence.seed=" + seed);
       sets.addAll(opts.sets);
       ResolvedConfig cfg = ConfigLoader.load(opts.configFile, sets);
       Progress progress = new Progress(System.err, 10);

@@ -82,10 +82,25 @@ public final class Pipeline {
     List<String> computed = new ArrayList<>();
     for (String name : cfg.stages()) {
       SignalStage stage = SignalStages.get(name);
-      String fp = StageRunner.fingerprint(name, ingestFp, cfg.hashOfScopes(stage.scopes()));
+      List<String> fpParts = new ArrayList<>(List.of(ingestFp, cfg.hashOfScopes(stage.scopes())));
+      Map<String, String> prereqDirs = new LinkedHashMap<>();
+      for (SignalStage.Prerequisite pre : stage.prerequisites()) {
+        String pfp = StageRunner.fingerprint(pre.name(), ingestFp, cfg.hashOfScopes(pre.scopes()));
+        StageRunner.Outcome pr =
+            runner.run(
+                pre.name(),
+                pfp,
+                tmp -> pre.compute(spark, docs, cfg, new Path(tmp, "data").toString()));
+        stageStats.put(pre.name(), pr.stats());
+        prereqDirs.put(pre.name(), runner.stageDir(pre.name()).toString());
+        fpParts.add(pfp);
+      }
+      String fp = StageRunner.fingerprint(name, fpParts.toArray(String[]::new));
       StageRunner.Outcome r =
           runner.run(
-              name, fp, tmp -> stage.compute(spark, docs, cfg, new Path(tmp, "data").toString()));
+              name,
+              fp,
+              tmp -> stage.compute(spark, docs, cfg, new Path(tmp, "data").toString(), prereqDirs));
       stageStats.put(name, r.stats());
       tables.put(stage.signal(), spark.read().parquet(runner.stageDir(name).toString()));
       computed.add(name);
@@ -96,7 +111,12 @@ public final class Pipeline {
     long ts = System.nanoTime();
     SamplerParams params = SamplerParams.fromConfig(cfg, computed);
     Path tmp = out.newTemp("sampler");
-    ShardWriter.Result shards = ShardWriter.write(spark, docs, tables, params, tmp);
+    long dropped = moveDroppedToRejects(spark, docs, tables.get("presence"), cfg, out, tmp);
+    Dataset<Row> sampled = docs;
+    if (dropped > 0) {
+      sampled = docs.join(droppedIds(tables.get("presence")), Columns.ID, "left_anti");
+    }
+    ShardWriter.Result shards = ShardWriter.write(spark, sampled, tables, params, tmp);
     Path shardsDir = out.resolve(Columns.SHARDS_DIR);
     out.delete(shardsDir);
     out.rename(new Path(tmp, "shards"), shardsDir);
@@ -112,13 +132,19 @@ public final class Pipeline {
 
     // accounting
     long inputRows = ((Number) ingest.stats().get("input_rows")).longValue();
-    long rejected = ((Number) ingest.stats().get("rejected_rows")).longValue();
+    long rejected = ((Number) ingest.stats().get("rejected_rows")).longValue() + dropped;
     long outputRows = shards.shards().stream().mapToLong(ShardWriter.ShardInfo::rows).sum();
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("input_rows", inputRows);
     counts.put("output_rows", outputRows);
     counts.put("rejected_rows", rejected);
-    counts.put("rejected_by_reason", ingest.stats().get("rejected_by_reason"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> byReason =
+        new LinkedHashMap<>((Map<String, Object>) ingest.stats().get("rejected_by_reason"));
+    if (dropped > 0) {
+      byReason.put(DROP_REASON, dropped);
+    }
+    counts.put("rejected_by_reason", byReason);
     counts.put(
         "output_tokens", shards.shards().stream().mapToLong(ShardWriter.ShardInfo::tokens).sum());
     boolean balanced = inputRows == outputRows + rejected;
@@ -163,6 +189,73 @@ public final class Pipeline {
     Report.write(spark, out, manifest);
     out.delete(out.resolve(Columns.TMP_DIR));
     return new Summary(manifest, out.root().toString());
+  }
+
+  static final String DROP_REASON = "influence-drop-top";
+  private static final String DROP_PREFIX = "influence-drop-";
+
+  private static Dataset<Row> droppedIds(Dataset<Row> presence) {
+    return presence.filter(col("dropped")).select(Columns.ID);
+  }
+
+  /**
+   * PRESENCE-Sequential (influence.drop-top-fraction): the documents the influence stage marked
+   * dropped go to rejects/ as files named influence-drop-*, replacing those of an earlier run, so
+   * that input rows = shard rows + rejected rows still holds. Returns how many.
+   */
+  static long moveDroppedToRejects(
+      SparkSession spark,
+      Dataset<Row> docs,
+      Dataset<Row> presence,
+      ResolvedConfig cfg,
+      OutputDir out,
+      Path tmp) {
+    Path rejects = out.resolve(Columns.REJECTS_DIR);
+    try {
+      if (out.exists(rejects)) {
+        for (var f : out.fs().listStatus(rejects)) {
+          if (f.getPath().getName().startsWith(DROP_PREFIX)) {
+            out.delete(f.getPath());
+          }
+        }
+      }
+      if (presence == null || !cfg.stages().contains(Keys.STAGE_INFLUENCE)) {
+        return 0;
+      }
+      Dataset<Row> ids = droppedIds(presence);
+      long n = ids.count();
+      if (n == 0) {
+        return 0;
+      }
+      double fraction = cfg.get(Keys.INFLUENCE_DROP_TOP_FRACTION);
+      Path where = new Path(tmp, "dropped");
+      docs.join(ids, Columns.ID, "left_semi")
+          .withColumn(
+              Columns.REJECT_REASON,
+              functions.lit(
+                  DROP_REASON
+                      + " (self-influence in the top "
+                      + fraction
+                      + " of the corpus; influence.drop-top-fraction)"))
+          .select(
+              docs.columns()[0],
+              java.util.Arrays.copyOfRange(docs.columns(), 1, docs.columns().length))
+          .coalesce(1)
+          .write()
+          .option("compression", "zstd")
+          .parquet(where.toString());
+      int i = 0;
+      for (var f : out.fs().listStatus(where)) {
+        String name = f.getPath().getName();
+        if (name.endsWith(".parquet")) {
+          out.rename(f.getPath(), new Path(rejects, DROP_PREFIX + (i++) + ".zstd.parquet"));
+        }
+      }
+      out.delete(where);
+      return n;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Ingest stage body: classify every input row, write docs (data/) and rejects/. */

@@ -11,6 +11,13 @@ import org.apache.spark.sql.SparkSession;
 public final class Sessions {
   private Sessions() {}
 
+  /** glibc malloc tuning for executors; bin/reweigh sets the same for the driver. */
+  static final String[][] MALLOC_ENV = {
+    {"MALLOC_MMAP_THRESHOLD_", "33554432"},
+    {"MALLOC_TRIM_THRESHOLD_", "268435456"},
+    {"MALLOC_TOP_PAD_", "67108864"}
+  };
+
   public static SparkSession create(String master) {
     SparkConf conf = new SparkConf();
     if (master != null) {
@@ -23,6 +30,10 @@ public final class Sessions {
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     conf.setIfMissing("spark.sql.adaptive.enabled", "true");
     conf.setIfMissing("spark.sql.adaptive.skewJoin.enabled", "true");
+    // executors: glibc malloc settings for PyTorch's multi-MB tensors (see bin/reweigh)
+    for (String[] kv : MALLOC_ENV) {
+      conf.setIfMissing("spark.executorEnv." + kv[0], kv[1]);
+    }
     if (conf.get("spark.master").startsWith("local")) {
       conf.setIfMissing("spark.ui.enabled", "false");
       // local mode makes no periodic resource offers: a task held back for data locality (e.g. an

@@ -12,6 +12,7 @@ public final class SignalStages {
 
   static {
     register(new CommonnessSignal());
+    register(new InfluenceSignal());
   }
 
   private static void register(SignalStage s) {

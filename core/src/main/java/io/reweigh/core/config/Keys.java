@@ -22,16 +22,19 @@ public final class Keys {
   public static final String SCOPE_INPUT = "input";
   public static final String SCOPE_TOKENIZER = "tokenizer";
   public static final String SCOPE_SOFTDEDUP = "softdedup";
+  public static final String SCOPE_INFLUENCE = "influence";
   public static final String SCOPE_SAMPLER = "sampler";
 
   /** Signals this build can compute, in pipeline order. */
   public static final String STAGE_COMMONNESS = "commonness";
 
+  public static final String STAGE_INFLUENCE = "influence";
+
   public static final ConfigKey<List<String>> STAGES =
       add(
           "stages",
-          List.of(STAGE_COMMONNESS),
-          ValueParser.subsetOf(STAGE_COMMONNESS),
+          List.of(STAGE_COMMONNESS, STAGE_INFLUENCE),
+          ValueParser.subsetOf(STAGE_COMMONNESS, STAGE_INFLUENCE),
           "Signals to compute (any subset, may be empty: then every weight is 1).",
           SCOPE_RUN);
 
@@ -162,6 +165,155 @@ public final class Keys {
           "Weights above this quantile of all weights are lowered to it.",
           SCOPE_SOFTDEDUP);
 
+  public static final ConfigKey<Integer> INFLUENCE_TRAIN_DOCS =
+      add(
+          "influence.train-docs",
+          20_000,
+          ValueParser.intRange(1, 10_000_000),
+          "Proxy LM training sample: this many documents, chosen by a seeded hash of the id.",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Integer> INFLUENCE_TRAIN_STEPS =
+      add(
+          "influence.train-steps",
+          500,
+          ValueParser.intRange(1, 10_000_000),
+          "Proxy LM training steps (Adam, constant learning rate).",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Integer> INFLUENCE_TRAIN_BATCH =
+      add(
+          "influence.train-batch",
+          16,
+          ValueParser.intRange(1, 4096),
+          "Sequences per proxy LM training step.",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Double> INFLUENCE_LEARNING_RATE =
+      add(
+          "influence.learning-rate",
+          2e-3,
+          ValueParser.doubleRange(0, false, 1, true),
+          "Proxy LM learning rate (also η of every checkpoint in SI = Σ η_c ‖∇ℓ‖²).",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Integer> INFLUENCE_CHECKPOINTS =
+      add(
+          "influence.checkpoints",
+          1,
+          ValueParser.intRange(1, 100),
+          "Checkpoints summed in SI: 1 = the last only; k = k evenly spaced, ending at the last.",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Integer> INFLUENCE_VOCAB =
+      add(
+          "influence.proxy.vocab",
+          16_384,
+          ValueParser.intRange(16, 1 << 22),
+          "Proxy LM vocabulary: tokenizer ids hashed into this many buckets (2 reserved).",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Integer> INFLUENCE_WIDTH =
+      add(
+          "influence.proxy.width",
+          128,
+          ValueParser.intRange(4, 4096),
+          "Proxy LM model width d (a multiple of influence.proxy.heads).",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Integer> INFLUENCE_BLOCKS =
+      add(
+          "influence.proxy.blocks",
+          2,
+          ValueParser.intRange(1, 8),
+          "Proxy LM transformer blocks.",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Integer> INFLUENCE_HEADS =
+      add(
+          "influence.proxy.heads",
+          4,
+          ValueParser.intRange(1, 64),
+          "Proxy LM attention heads.",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Integer> INFLUENCE_MAX_TOKENS =
+      add(
+          "influence.max-tokens",
+          128,
+          ValueParser.intRange(1, 8192),
+          "Tokens per document in the loss (also the proxy LM's context).",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Integer> INFLUENCE_BATCH_SIZE =
+      add(
+          "influence.batch-size",
+          32,
+          ValueParser.intRange(1, 4096),
+          "Documents per batched per-sample-gradient pass.",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<List<String>> INFLUENCE_LAYERS =
+      add(
+          "influence.layers",
+          List.of("block1"),
+          ValueParser.subsetOf(
+              "embed", "pos", "block0", "block1", "block2", "block3", "block4", "block5", "block6",
+              "block7", "head"),
+          "Parameter groups θ_L whose gradient norm is SI: embed, pos, blockN (must exist in the"
+              + " proxy LM), head. Default: the last block of the default 2-block proxy, which"
+              + " separated noise from duplicates best (docs/influence.md).",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<String> INFLUENCE_LOSS_NORM =
+      add(
+          "influence.loss-norm",
+          "window",
+          ValueParser.oneOf("window", "mean"),
+          "Loss whose gradient is SI: window = summed token losses / max-tokens (the document's"
+              + " share of a packed pretraining sequence, as PRESENCE scores); mean = mean over the"
+              + " document's own tokens (favours short documents; see docs/influence.md).",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Double> INFLUENCE_TAU1 =
+      add(
+          "influence.tau1",
+          1.0,
+          ValueParser.doubleRange(-100, true, 100, true),
+          "PRESENCE phase-1 temperature: weight_presence_1 ∝ exp(tau1 · z(SI)).",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Double> INFLUENCE_TAU2 =
+      add(
+          "influence.tau2",
+          -1.0,
+          ValueParser.doubleRange(-100, true, 100, true),
+          "PRESENCE phase-2 temperature: weight_presence_2 ∝ exp(tau2 · z(SI)).",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Double> INFLUENCE_CLIP_LOW =
+      add(
+          "influence.clip-low",
+          0.01,
+          ValueParser.doubleRange(0, true, 0.5, false),
+          "Presence weights below this quantile are raised to it.",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Double> INFLUENCE_CLIP_HIGH =
+      add(
+          "influence.clip-high",
+          0.99,
+          ValueParser.doubleRange(0.5, false, 1, true),
+          "Presence weights above this quantile are lowered to it.",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Double> INFLUENCE_DROP_TOP_FRACTION =
+      add(
+          "influence.drop-top-fraction",
+          0.0,
+          ValueParser.doubleRange(0, true, 1, false),
+          "PRESENCE-Sequential: this share of documents with the highest SI goes to rejects/"
+              + " (reason influence-drop-top) instead of the shards.",
+          SCOPE_INFLUENCE);
+  public static final ConfigKey<Integer> INFLUENCE_THREADS =
+      add(
+          "influence.threads",
+          0,
+          ValueParser.intRange(0, 1024),
+          "PyTorch intra-op threads per executor JVM (0 = spark.executor.cores, or all cores in"
+              + " local mode).",
+          SCOPE_RUN);
+  public static final ConfigKey<Long> INFLUENCE_SEED =
+      add(
+          "influence.seed",
+          0L,
+          ValueParser.anyLong(),
+          "Seed of the proxy LM: initial weights, training sample and batch order.",
+          SCOPE_INFLUENCE);
+
   public static final ConfigKey<String> SAMPLER_MODE =
       add(
           "sampler.mode",
@@ -175,6 +327,22 @@ public final class Keys {
           1.0,
           ValueParser.doubleRange(0, true, 100, true),
           "Exponent of the SoftDedup weight in the product (0 switches the signal off).",
+          SCOPE_SAMPLER);
+  public static final ConfigKey<Double> SAMPLER_ALPHA_PRESENCE =
+      add(
+          "sampler.alpha.presence",
+          1.0,
+          ValueParser.doubleRange(0, true, 100, true),
+          "Exponent of the PRESENCE weight in the product (0 switches the signal off).",
+          SCOPE_SAMPLER);
+  public static final ConfigKey<Integer> SAMPLER_PRESENCE_PHASE =
+      add(
+          "sampler.presence-phase",
+          2,
+          ValueParser.intRange(1, 2),
+          "Which PRESENCE weight enters the final weight: 1 (weight_presence_1, favour high SI;"
+              + " PRESENCE's first 10% of training) or 2 (weight_presence_2, damp high SI). Both"
+              + " columns are written to the shards.",
           SCOPE_SAMPLER);
   public static final ConfigKey<Double> SAMPLER_MAX_WEIGHT_RATIO =
       add(

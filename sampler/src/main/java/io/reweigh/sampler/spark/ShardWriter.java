@@ -83,7 +83,9 @@ public final class ShardWriter {
       if (t == null) {
         throw new IllegalStateException("no score table for signal " + s.name());
       }
-      joined = joined.join(t.select(col(Columns.ID), col(s.column())), Columns.ID, "left");
+      List<Column> cols = new ArrayList<>(List.of(col(Columns.ID), col(s.column())));
+      s.carried().forEach(c -> cols.add(col(c)));
+      joined = joined.join(t.select(cols.toArray(Column[]::new)), Columns.ID, "left");
     }
     joined.persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -150,6 +152,7 @@ public final class ShardWriter {
     out.add(col(Columns.WEIGHT));
     for (SamplerParams.Signal s : params.signals()) {
       out.add(col(s.column()));
+      s.carried().forEach(c -> out.add(col(c)));
     }
     List<Column> withShard = new ArrayList<>(out);
     withShard.add(col(Columns.N_TOKENS));

@@ -1,0 +1,110 @@
+package io.reweigh.influence.bench;
+
+import ai.djl.ndarray.NDManager;
+import io.reweigh.influence.DjlRuntime;
+import io.reweigh.influence.ProxyLm;
+import io.reweigh.influence.ProxyLmConfig;
+import io.reweigh.influence.SelfInfluence;
+import io.reweigh.influence.Sequences;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * Self-influence benchmark, all in one JVM on one model: (1) batched per-sample norms vs the
+ * per-document backward loop on the same batch; (2) batched SI vs a plain forward+backward (the
+ * training gradient) over the same batches; (3) docs/s. Ratios are what to compare across machines.
+ *
+ * <p>Arguments: [vocab] [width] [tokens] [batch] [batches] [threads]; defaults are the DESIGN
+ * defaults (16384 128 128 32 8, all cores).
+ */
+public final class InfluenceBench {
+  private InfluenceBench() {}
+
+  public static void main(String[] args) {
+    int vocab = arg(args, 0, 16384);
+    int width = arg(args, 1, 128);
+    int tokens = arg(args, 2, 128);
+    int batch = arg(args, 3, 32);
+    int batches = arg(args, 4, 8);
+    int threads = arg(args, 5, Runtime.getRuntime().availableProcessors());
+    DjlRuntime.limitThreads(threads);
+    DjlRuntime.inferenceThread();
+    ProxyLmConfig shape = new ProxyLmConfig(vocab, width, 2, 4, tokens);
+    System.out.printf(
+        Locale.ROOT,
+        "influence bench: vocab %d, width %d, 2 blocks, %d tokens, batch %d, %d batches, %d"
+            + " threads, device %s%n",
+        vocab,
+        width,
+        tokens,
+        batch,
+        batches,
+        threads,
+        DjlRuntime.device());
+    SplittableRandom rnd = new SplittableRandom(1);
+    try (NDManager root = NDManager.newBaseManager(DjlRuntime.device());
+        ProxyLm m = ProxyLm.create(shape, root, 1)) {
+      List<List<int[]>> data = new ArrayList<>();
+      for (int b = 0; b < batches; b++) {
+        List<int[]> seqs = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+          int[] s = new int[tokens + 1];
+          s[0] = Sequences.BOUNDARY;
+          for (int j = 1; j < s.length; j++) {
+            s[j] = 2 + rnd.nextInt(Math.min(vocab - 2, 3000));
+          }
+          seqs.add(s);
+        }
+        data.add(seqs);
+      }
+      List<String> layers = List.of("embed", "block0", "head");
+      // warm-up
+      run(m, data.subList(0, 1), tokens, b -> SelfInfluence.batched(m, b, layers));
+      run(m, data.subList(0, 1), tokens, b -> SelfInfluence.plainForwardBackward(m, b));
+      double plain = run(m, data, tokens, b -> SelfInfluence.plainForwardBackward(m, b));
+      double batched = run(m, data, tokens, b -> SelfInfluence.batched(m, b, layers));
+      double loop =
+          run(m, data.subList(0, 1), tokens, b -> SelfInfluence.perDocument(m, b, layers));
+      double perBatchBatched = batched / batches;
+      System.out.printf(
+          Locale.ROOT,
+          "plain forward+backward  %8.3f s/batch%n"
+              + "batched SI              %8.3f s/batch   (%.2fx plain; target <= 1.5x)%n"
+              + "per-document loop       %8.3f s/batch   (batched is %.1fx faster; target >= 10x)%n"
+              + "SI throughput           %8.1f docs/s on %s%n",
+          plain / batches,
+          perBatchBatched,
+          perBatchBatched / (plain / batches),
+          loop,
+          loop / perBatchBatched,
+          batch / perBatchBatched,
+          DjlRuntime.device());
+    }
+  }
+
+  private interface Body {
+    Object apply(Sequences.Batch b);
+  }
+
+  private static double run(ProxyLm m, List<List<int[]>> data, int tokens, Body body) {
+    long t0 = System.nanoTime();
+    for (List<int[]> seqs : data) {
+      try (NDManager bm = m.manager().newSubManager()) {
+        body.apply(Sequences.batch(bm, seqs, seqs.size(), tokens));
+      }
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static int arg(String[] a, int i, int def) {
+    return a.length > i ? Integer.parseInt(a[i]) : def;
+  }
+
+  @SuppressWarnings("unused")
+  private static <T> T time(Supplier<T> s) {
+    return s.get();
+  }
+}
