@@ -36,7 +36,15 @@ class SparkSubmitLocalIT {
         "--set",
         "sampler.shard-rows=400",
         "--set",
-        "input.max-doc-chars=29999");
+        "input.max-doc-chars=29999",
+        "--set",
+        "influence.proxy.vocab=1024",
+        "--set",
+        "influence.proxy.width=32",
+        "--set",
+        "influence.max-tokens=32",
+        "--set",
+        "influence.train-steps=30");
   }
 
   @Test

@@ -179,7 +179,19 @@ class StandaloneClusterIT {
     fs.copyFromLocalFile(
         new org.apache.hadoop.fs.Path(local.toString()), new org.apache.hadoop.fs.Path("/input"));
     List<String> app =
-        List.of("--set", "sampler.shard-rows=300", "--set", "input.max-doc-chars=29999");
+        List.of(
+            "--set",
+            "sampler.shard-rows=300",
+            "--set",
+            "input.max-doc-chars=29999",
+            "--set",
+            "influence.proxy.vocab=1024",
+            "--set",
+            "influence.proxy.width=32",
+            "--set",
+            "influence.max-tokens=32",
+            "--set",
+            "influence.train-steps=30");
 
     // reference: local mode on the same hdfs:// input
     List<String> args =
@@ -223,5 +235,62 @@ class StandaloneClusterIT {
     }
     assertTrue(
         new File(tmp.toFile(), "work0").exists() || new File(tmp.toFile(), "work1").exists());
+
+    // fault: one executor JVM killed while the commonness stage runs; Spark retries the lost
+    // tasks on a new executor, and the shards are still byte for byte those of the clean runs
+    List<String> submit = new ArrayList<>(clusterConf());
+    submit.add("--deploy-mode");
+    submit.add("client");
+    List<String> a =
+        new ArrayList<>(List.of("run", "--input", nn + "/input", "--output", nn + "/out-fault"));
+    a.addAll(app);
+    var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var run = pool.submit(() -> Launcher.submit(tmp.resolve("fault.log"), submit, a));
+      String killed = null;
+      long deadline = System.nanoTime() + 300_000_000_000L;
+      while (killed == null && !run.isDone() && System.nanoTime() < deadline) {
+        if (stageRunning(fs, "/out-fault", "commonness")) {
+          var executor =
+              ProcessHandle.allProcesses()
+                  .filter(
+                      ph ->
+                          ph.info()
+                              .commandLine()
+                              .map(c -> c.contains("CoarseGrainedExecutorBackend"))
+                              .orElse(false))
+                  .findFirst();
+          if (executor.isPresent()) {
+            executor.get().destroyForcibly();
+            killed = "pid " + executor.get().pid();
+          }
+        }
+        Thread.sleep(100);
+      }
+      Launcher.Result r = run.get();
+      assertTrue(killed != null, "no executor was killed during commonness\n" + r.out());
+      assertEquals(0, r.code(), r.out());
+      Map<String, Object> m = manifest(fs, "/out-fault");
+      assertEquals(
+          shardHashes(refManifest),
+          shardHashes(m),
+          "shards after an executor (" + killed + ") was killed equal the clean run");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Whether a stage's temporary folder exists (the stage is computing). */
+  static boolean stageRunning(FileSystem fs, String out, String stage) throws IOException {
+    org.apache.hadoop.fs.Path tmpDir = new org.apache.hadoop.fs.Path(out + "/_tmp");
+    if (!fs.exists(tmpDir)) {
+      return false;
+    }
+    for (var st : fs.listStatus(tmpDir)) {
+      if (st.getPath().getName().startsWith(stage + "-")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -44,11 +44,23 @@ class PipelineTest {
     new DemoCorpus(3).writeJsonl(input, DOCS, 3, DemoCorpus.DEFAULT_BAD_ROWS);
   }
 
+  /** A small proxy LM, so that every test runs the influence stage in seconds. */
+  static final List<String> SMALL_INFLUENCE =
+      List.of(
+          "influence.proxy.vocab=1024",
+          "influence.proxy.width=32",
+          "influence.max-tokens=32",
+          "influence.train-steps=30",
+          "influence.train-docs=500");
+
   static ResolvedConfig cfg(String... sets) {
     ResolvedConfig c =
         ResolvedConfig.defaults()
             .with("input.max-doc-chars", DemoCorpus.TOO_LONG_CHARS - 1)
             .with("sampler.shard-rows", 500);
+    for (String s : SMALL_INFLUENCE) {
+      c = c.withSet(s);
+    }
     for (String s : sets) {
       c = c.withSet(s);
     }
@@ -71,6 +83,34 @@ class PipelineTest {
       out.add((String) m.get("sha256"));
     }
     return out;
+  }
+
+  @Test
+  void dropTopSendsTheHighestSelfInfluenceDocumentsToRejects() throws IOException {
+    Path out = tmp.resolve("drop");
+    Pipeline.Summary s = run(out, cfg("influence.drop-top-fraction=0.05"), false);
+    Map<String, Object> c = s.counts();
+    long dropped = (long) Math.floor(0.05 * DOCS);
+    assertEquals((long) DOCS - dropped, ((Number) c.get("output_rows")).longValue());
+    assertEquals(
+        DemoCorpus.DEFAULT_BAD_ROWS.total() + dropped,
+        ((Number) c.get("rejected_rows")).longValue());
+    assertEquals(true, c.get("accounting_ok"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> reasons = (Map<String, Object>) c.get("rejected_by_reason");
+    assertEquals(dropped, ((Number) reasons.get(Pipeline.DROP_REASON)).longValue());
+    var rejects = spark.read().parquet(out.resolve(Columns.REJECTS_DIR).toString());
+    assertEquals(
+        dropped,
+        rejects
+            .filter(functions.col(Columns.REJECT_REASON).startsWith(Pipeline.DROP_REASON))
+            .count());
+    // a rerun without dropping puts them back and leaves no drop files in rejects/
+    Pipeline.Summary again = run(out, cfg(), false);
+    assertEquals((long) DOCS, ((Number) again.counts().get("output_rows")).longValue());
+    assertEquals(
+        (long) DemoCorpus.DEFAULT_BAD_ROWS.total(),
+        spark.read().parquet(out.resolve(Columns.REJECTS_DIR).toString()).count());
   }
 
   @Test
@@ -112,7 +152,16 @@ class PipelineTest {
     // shards: input columns + weight columns, mean weight 1, every id once
     var df = spark.read().parquet(out.resolve(Columns.SHARDS_DIR).toString());
     assertEquals(
-        List.of("id", "text", "domain", "label", "url", "weight", "weight_softdedup"),
+        List.of(
+            "id",
+            "text",
+            "domain",
+            "label",
+            "url",
+            "weight",
+            "weight_softdedup",
+            "weight_presence_2",
+            "weight_presence_1"),
         List.of(df.columns()));
     Row agg =
         df.agg(
