@@ -72,29 +72,22 @@ class DockerClusterIT {
                 .withStartupTimeout(Duration.ofMinutes(3))) {
       master.start();
       worker.dependsOn(master).start();
-      Container.ExecResult r =
-          master.execInContainer(
+      List<String> cmd =
+          new java.util.ArrayList<>(
               List.of(
-                      "/opt/spark/bin/spark-submit",
-                      "--master",
-                      "spark://master:7077",
-                      "--class",
-                      "io.reweigh.jobs.Main",
-                      "/opt/spark/jars/reweigh.jar",
-                      "demo",
-                      "--output",
-                      "/data/demo",
-                      "--docs",
-                      "600",
-                      "--set",
-                      "influence.proxy.vocab=1024",
-                      "--set",
-                      "influence.proxy.width=32",
-                      "--set",
-                      "influence.max-tokens=32",
-                      "--set",
-                      "influence.train-steps=30")
-                  .toArray(String[]::new));
+                  "/opt/spark/bin/spark-submit",
+                  "--master",
+                  "spark://master:7077",
+                  "--class",
+                  "io.reweigh.jobs.Main",
+                  "/opt/spark/jars/reweigh.jar",
+                  "demo",
+                  "--output",
+                  "/data/demo",
+                  "--docs",
+                  "600"));
+      cmd.addAll(Launcher.SMALL_INFLUENCE);
+      Container.ExecResult r = master.execInContainer(cmd.toArray(String[]::new));
       assertEquals(0, r.getExitCode(), r.getStdout() + r.getStderr());
       @SuppressWarnings("unchecked")
       Map<String, Object> manifest =

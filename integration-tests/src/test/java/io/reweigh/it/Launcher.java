@@ -16,6 +16,19 @@ import java.util.concurrent.TimeUnit;
  */
 final class Launcher {
   static final String JAR = System.getProperty("reweigh.jar");
+
+  /** --set arguments for a small proxy LM, so that the influence stage takes seconds. */
+  static final List<String> SMALL_INFLUENCE =
+      List.of(
+          "--set",
+          "influence.proxy.vocab=1024",
+          "--set",
+          "influence.proxy.width=32",
+          "--set",
+          "influence.max-tokens=32",
+          "--set",
+          "influence.train-steps=30");
+
   static final String SPARK_HOME = System.getProperty("reweigh.spark.home");
   static final List<String> JVM_FLAGS =
       Arrays.asList(System.getProperty("reweigh.jvm.flags", "").trim().split("\\s+"));

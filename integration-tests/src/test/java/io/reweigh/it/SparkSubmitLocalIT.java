@@ -27,24 +27,20 @@ class SparkSubmitLocalIT {
   }
 
   static List<String> runArgs(Path input, Path out) {
-    return List.of(
-        "run",
-        "--input",
-        input.toString(),
-        "--output",
-        out.toString(),
-        "--set",
-        "sampler.shard-rows=400",
-        "--set",
-        "input.max-doc-chars=29999",
-        "--set",
-        "influence.proxy.vocab=1024",
-        "--set",
-        "influence.proxy.width=32",
-        "--set",
-        "influence.max-tokens=32",
-        "--set",
-        "influence.train-steps=30");
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "run",
+                "--input",
+                input.toString(),
+                "--output",
+                out.toString(),
+                "--set",
+                "sampler.shard-rows=400",
+                "--set",
+                "input.max-doc-chars=29999"));
+    args.addAll(Launcher.SMALL_INFLUENCE);
+    return args;
   }
 
   @Test

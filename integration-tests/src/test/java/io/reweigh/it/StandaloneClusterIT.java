@@ -179,19 +179,9 @@ class StandaloneClusterIT {
     fs.copyFromLocalFile(
         new org.apache.hadoop.fs.Path(local.toString()), new org.apache.hadoop.fs.Path("/input"));
     List<String> app =
-        List.of(
-            "--set",
-            "sampler.shard-rows=300",
-            "--set",
-            "input.max-doc-chars=29999",
-            "--set",
-            "influence.proxy.vocab=1024",
-            "--set",
-            "influence.proxy.width=32",
-            "--set",
-            "influence.max-tokens=32",
-            "--set",
-            "influence.train-steps=30");
+        new ArrayList<>(
+            List.of("--set", "sampler.shard-rows=300", "--set", "input.max-doc-chars=29999"));
+    app.addAll(Launcher.SMALL_INFLUENCE);
 
     // reference: local mode on the same hdfs:// input
     List<String> args =

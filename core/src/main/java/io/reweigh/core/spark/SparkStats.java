@@ -68,6 +68,21 @@ public final class SparkStats {
     return spark.createDataFrame(ranked, schema);
   }
 
+  /**
+   * Exact lower and upper clip bounds: the values of {@code valueCol} at the {@code lo} and {@code
+   * hi} quantile ranks (WeightMath.quantileRank) of {@code n} rows ranked by (value, id).
+   */
+  public static double[] clipBounds(
+      Dataset<Row> df, String valueCol, String idCol, long n, double lo, double hi) {
+    Dataset<Row> ranked = withRank(df.select(idCol, valueCol), valueCol, idCol, "_clip_rank");
+    return valuesAtRanks(
+        ranked,
+        valueCol,
+        "_clip_rank",
+        io.reweigh.core.weights.WeightMath.quantileRank(lo, n),
+        io.reweigh.core.weights.WeightMath.quantileRank(hi, n));
+  }
+
   /** The values of {@code valueCol} at the given ranks, in the order asked. */
   public static double[] valuesAtRanks(
       Dataset<Row> ranked, String valueCol, String rankCol, long... ranks) {

@@ -105,15 +105,8 @@ public final class CommonnessStage {
               .apply(col(Columns.COMMONNESS));
     }
     Dataset<Row> withRaw = base.withColumn("_w", raw);
-    Dataset<Row> rankedW =
-        SparkStats.withRank(withRaw.select(Columns.ID, "_w"), "_w", Columns.ID, "_rw");
     double[] bounds =
-        SparkStats.valuesAtRanks(
-            rankedW,
-            "_w",
-            "_rw",
-            WeightMath.quantileRank(p.clipLow(), n),
-            WeightMath.quantileRank(p.clipHigh(), n));
+        SparkStats.clipBounds(withRaw, "_w", Columns.ID, n, p.clipLow(), p.clipHigh());
     Dataset<Row> clipped =
         withRaw.withColumn(
             "_wc",

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.reweigh.core.Columns;
 import io.reweigh.core.spark.SparkStats;
-import io.reweigh.core.weights.WeightMath;
 import io.reweigh.influence.DjlRuntime;
 import io.reweigh.influence.InfluenceParams;
 import io.reweigh.influence.ModelCache;
@@ -241,13 +240,7 @@ public final class InfluenceStage {
     double sd = Math.sqrt(var + 1e-12);
     Dataset<Row> z = si.withColumn("_z", col(SI).minus(mean).divide(sd));
     Dataset<Row> ranked = SparkStats.withRank(z, SI, Columns.ID, "_r");
-    double[] b =
-        SparkStats.valuesAtRanks(
-            ranked,
-            "_z",
-            "_r",
-            WeightMath.quantileRank(p.clipLow(), n),
-            WeightMath.quantileRank(p.clipHigh(), n));
+    double[] b = SparkStats.clipBounds(z, "_z", Columns.ID, n, p.clipLow(), p.clipHigh());
     long keep = n - (long) Math.floor(p.dropTopFraction() * n);
     Column zc = functions.least(functions.greatest(col("_z"), lit(b[0])), lit(b[1]));
     Dataset<Row> w =
