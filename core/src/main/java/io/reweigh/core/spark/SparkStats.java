@@ -69,6 +69,19 @@ public final class SparkStats {
   }
 
   /**
+   * A long column: the seeded 64-bit hash of a string id column (Hash64.seeded). Ordering by it,
+   * then by id, gives the seeded document order that samples and shards use.
+   */
+  public static org.apache.spark.sql.Column seededHash(long seed, String idCol) {
+    return functions
+        .udf(
+            (org.apache.spark.sql.api.java.UDF1<String, Long>)
+                id -> io.reweigh.core.hash.Hash64.seeded(seed, id),
+            DataTypes.LongType)
+        .apply(col(idCol));
+  }
+
+  /**
    * Exact lower and upper clip bounds: the values of {@code valueCol} at the {@code lo} and {@code
    * hi} quantile ranks (WeightMath.quantileRank) of {@code n} rows ranked by (value, id).
    */

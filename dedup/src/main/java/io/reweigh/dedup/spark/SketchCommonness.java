@@ -1,10 +1,8 @@
 package io.reweigh.dedup.spark;
 
-import static org.apache.spark.sql.functions.col;
-
 import io.reweigh.core.Columns;
 import io.reweigh.core.error.PipelineErrors;
-import io.reweigh.core.hash.Hash64;
+import io.reweigh.core.spark.SparkStats;
 import io.reweigh.core.text.Tokenizer;
 import io.reweigh.core.weights.RankCorrelation;
 import io.reweigh.dedup.CommonnessParams;
@@ -23,7 +21,6 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -111,14 +108,7 @@ final class SketchCommonness {
     long seed = p.seed();
     List<Row> sample =
         docs.select(Columns.ID, Columns.TEXT)
-            .withColumn(
-                "_h",
-                functions
-                    .udf(
-                        (org.apache.spark.sql.api.java.UDF1<String, Long>)
-                            id -> Hash64.seeded(seed ^ 0x7E57L, id),
-                        DataTypes.LongType)
-                    .apply(col(Columns.ID)))
+            .withColumn("_h", SparkStats.seededHash(seed ^ 0x7E57L, Columns.ID))
             .orderBy("_h", Columns.ID)
             .limit(p.validationDocs())
             .collectAsList();

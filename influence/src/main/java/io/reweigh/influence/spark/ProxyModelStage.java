@@ -4,8 +4,8 @@ import static org.apache.spark.sql.functions.col;
 
 import ai.djl.ndarray.NDManager;
 import io.reweigh.core.Columns;
-import io.reweigh.core.hash.Hash64;
 import io.reweigh.core.hash.Sha256;
+import io.reweigh.core.spark.SparkStats;
 import io.reweigh.influence.DjlRuntime;
 import io.reweigh.influence.InfluenceParams;
 import io.reweigh.influence.ProxyLm;
@@ -48,11 +48,7 @@ public final class ProxyModelStage {
     int maxTokens = p.maxTokens();
     List<Row> rows =
         docs.select(Columns.ID, Columns.TEXT)
-            .withColumn(
-                "_h",
-                functions
-                    .udf((UDF1<String, Long>) id -> Hash64.seeded(seed, id), DataTypes.LongType)
-                    .apply(col(Columns.ID)))
+            .withColumn("_h", SparkStats.seededHash(seed, Columns.ID))
             .orderBy(col("_h"), col(Columns.ID))
             .limit(p.trainDocs())
             .withColumn(

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.reweigh.core.Columns;
 import io.reweigh.core.error.PipelineErrors;
-import io.reweigh.core.hash.Hash64;
 import io.reweigh.core.spark.SerializableHadoopConf;
 import io.reweigh.core.spark.SparkStats;
 import io.reweigh.core.weights.WeightMath;
@@ -28,7 +27,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
@@ -139,12 +137,7 @@ public final class ShardWriter {
 
     ShardPlan plan = ShardPlan.of(n, params.shardRows());
     long seed = params.seed();
-    Dataset<Row> keyed =
-        weighted.withColumn(
-            "_order",
-            functions
-                .udf((UDF1<String, Long>) id -> Hash64.seeded(seed, id), DataTypes.LongType)
-                .apply(col(Columns.ID)));
+    Dataset<Row> keyed = weighted.withColumn("_order", SparkStats.seededHash(seed, Columns.ID));
     List<Column> out = new ArrayList<>();
     for (String c : carried) {
       out.add(col(c));
