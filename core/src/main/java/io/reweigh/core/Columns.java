@@ -22,11 +22,6 @@ public final class Columns {
   public static final String REJECT_REASON = "reject_reason";
   public static final String RAW = "raw";
 
-  // commonness stage
-  public static final String LOG_PROB = "log_prob";
-  public static final String COMMONNESS = "commonness";
-  public static final String WEIGHT_SOFTDEDUP = "weight_softdedup";
-
   /** Folder layout of an output directory. */
   public static final String STAGES_DIR = "stages";
 
@@ -38,7 +33,7 @@ public final class Columns {
   public static final String STATS = "_STATS.json";
   public static final String TMP_DIR = "_tmp";
 
-  /** Prefix of the per-signal weight columns written to shards: weight_softdedup, … */
+  /** Prefix of the per-signal weight columns written to shards: weight_commonness, … */
   public static String weightColumn(String signal) {
     return "weight_" + signal;
   }

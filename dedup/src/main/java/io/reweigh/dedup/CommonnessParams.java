@@ -21,18 +21,30 @@ public record CommonnessParams(
     Tokenizer tokenizer)
     implements Serializable {
 
+  /**
+   * Reads only what the chosen mode uses (the stage fingerprint is the keys read): the sketch keys
+   * and sampler.seed (which picks the validation sample) in sketch mode only.
+   */
   public static CommonnessParams fromConfig(ResolvedConfig cfg) {
+    String mode = cfg.get(CommonnessSignal.MODE);
+    boolean sketch = mode.equals("sketch");
+    int validationDocs =
+        sketch
+            ? cfg.get(CommonnessSignal.SKETCH_VALIDATION_DOCS)
+            : CommonnessSignal.SKETCH_VALIDATION_DOCS.defaultValue();
     return new CommonnessParams(
-        cfg.get(Keys.SOFTDEDUP_ORDER),
-        cfg.get(Keys.SOFTDEDUP_MODE),
-        cfg.get(Keys.SOFTDEDUP_SKETCH_EPS),
-        cfg.get(Keys.SOFTDEDUP_SKETCH_CONFIDENCE),
-        cfg.get(Keys.SOFTDEDUP_SKETCH_VALIDATION_DOCS),
-        cfg.get(Keys.SOFTDEDUP_WEIGHTING),
-        cfg.get(Keys.SOFTDEDUP_SEGMENTS),
-        cfg.get(Keys.SOFTDEDUP_CLIP_LOW),
-        cfg.get(Keys.SOFTDEDUP_CLIP_HIGH),
-        cfg.get(Keys.SAMPLER_SEED),
+        cfg.get(CommonnessSignal.ORDER),
+        mode,
+        sketch ? cfg.get(CommonnessSignal.SKETCH_EPS) : CommonnessSignal.SKETCH_EPS.defaultValue(),
+        sketch
+            ? cfg.get(CommonnessSignal.SKETCH_CONFIDENCE)
+            : CommonnessSignal.SKETCH_CONFIDENCE.defaultValue(),
+        validationDocs,
+        cfg.get(CommonnessSignal.WEIGHTING),
+        cfg.get(CommonnessSignal.SEGMENTS),
+        cfg.get(CommonnessSignal.CLIP_LOW),
+        cfg.get(CommonnessSignal.CLIP_HIGH),
+        sketch && validationDocs > 0 ? cfg.get(Keys.SAMPLER_SEED) : 0L,
         Tokenizers.fromConfig(cfg));
   }
 

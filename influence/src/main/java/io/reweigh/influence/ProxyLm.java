@@ -180,6 +180,26 @@ public final class ProxyLm implements AutoCloseable {
     return logits;
   }
 
+  /**
+   * Mean of the final hidden states over the positions where {@code mask} [B,T] is 1: one embedding
+   * per sequence, [B,d] (the coreset signal's proxy embedding).
+   */
+  public float[][] meanHidden(NDArray ids, NDArray mask) {
+    NDArray h = hidden(ids, null);
+    NDArray m = mask.expandDims(2);
+    NDArray sum = h.mul(m).sum(new int[] {1});
+    float[] flat = sum.toFloatArray();
+    float[] count = m.sum(new int[] {1}).toFloatArray();
+    int d = config.dModel();
+    float[][] out = new float[count.length][d];
+    for (int b = 0; b < count.length; b++) {
+      for (int j = 0; j < d; j++) {
+        out[b][j] = flat[b * d + j] / Math.max(1f, count[b]);
+      }
+    }
+    return out;
+  }
+
   /** Final hidden states [B,T,d] (after the last layer norm), the LM head's input. */
   public NDArray hidden(NDArray ids, Forward f) {
     long b = ids.getShape().get(0);

@@ -182,6 +182,17 @@ class StandaloneClusterIT {
         new ArrayList<>(
             List.of("--set", "sampler.shard-rows=300", "--set", "input.max-doc-chars=29999"));
     app.addAll(Launcher.SMALL_INFLUENCE);
+    // every signal, the coreset's MLlib k-means included, runs on the cluster
+    app.addAll(
+        List.of(
+            "--set",
+            "stages=[commonness, influence, coreset]",
+            "--set",
+            "coreset.fraction=0.05",
+            "--set",
+            "coreset.hashed.dim=512",
+            "--set",
+            "coreset.validation-docs=100"));
 
     // reference: local mode on the same hdfs:// input
     List<String> args =

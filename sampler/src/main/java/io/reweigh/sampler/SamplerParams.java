@@ -5,6 +5,7 @@ import io.reweigh.core.config.ResolvedConfig;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The sampler's plan, computed on the driver from the config and the committed stages, shipped to
@@ -14,7 +15,7 @@ public record SamplerParams(long seed, int shardRows, double maxWeightRatio, Lis
     implements Serializable {
 
   /**
-   * One weight signal: its name (softdedup, …), the column holding its weight, its exponent, and
+   * One weight signal: its name (commonness, …), the column holding its weight, its exponent, and
    * further columns of its score table that the shards carry.
    */
   public record Signal(String name, String column, double alpha, List<String> carried)
@@ -32,23 +33,20 @@ public record SamplerParams(long seed, int shardRows, double maxWeightRatio, Lis
     signals = List.copyOf(signals);
   }
 
-  /** Signals with alpha > 0 among those whose stage ran. */
-  public static SamplerParams fromConfig(ResolvedConfig cfg, List<String> computedStages) {
+  /**
+   * Signals with sampler.alpha.&lt;name&gt; &gt; 0 among those whose stage ran, in the order given
+   * (the order of the {@code stages} key), with the columns each declares.
+   */
+  public static SamplerParams fromConfig(
+      ResolvedConfig cfg, Map<String, io.reweigh.core.signal.Signal.Outputs> computed) {
     List<Signal> signals = new ArrayList<>();
-    if (computedStages.contains(Keys.STAGE_COMMONNESS)) {
-      double a = cfg.get(Keys.SAMPLER_ALPHA_SOFTDEDUP);
-      if (a > 0) {
-        signals.add(new Signal("softdedup", "weight_softdedup", a));
-      }
-    }
-    if (computedStages.contains(Keys.STAGE_INFLUENCE)) {
-      double a = cfg.get(Keys.SAMPLER_ALPHA_PRESENCE);
-      if (a > 0) {
-        int phase = cfg.get(Keys.SAMPLER_PRESENCE_PHASE);
-        String other = "weight_presence_" + (3 - phase);
-        signals.add(new Signal("presence", "weight_presence_" + phase, a, List.of(other)));
-      }
-    }
+    computed.forEach(
+        (name, outputs) -> {
+          double a = cfg.get(Keys.alpha(name));
+          if (a > 0) {
+            signals.add(new Signal(name, outputs.weightColumn(), a, outputs.carried()));
+          }
+        });
     return new SamplerParams(
         cfg.get(Keys.SAMPLER_SEED),
         cfg.get(Keys.SAMPLER_SHARD_ROWS),

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.reweigh.core.config.ResolvedConfig;
+import io.reweigh.core.signal.Signal;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ShardPlanTest {
@@ -38,18 +40,17 @@ class ShardPlanTest {
   @Test
   void signalsComeFromComputedStagesAndAlphas() {
     ResolvedConfig cfg = ResolvedConfig.defaults();
-    assertEquals(List.of(), SamplerParams.fromConfig(cfg, List.of()).signals());
-    SamplerParams p = SamplerParams.fromConfig(cfg, List.of("commonness"));
-    assertEquals(
-        List.of(new SamplerParams.Signal("softdedup", "weight_softdedup", 1.0)), p.signals());
+    assertEquals(List.of("fake"), cfg.stages(), "a registered signal is on by default");
+    Map<String, Signal.Outputs> fake = Map.of("fake", new FakeSignal().outputs(cfg));
+    assertEquals(List.of(), SamplerParams.fromConfig(cfg, Map.of()).signals());
+    SamplerParams p = SamplerParams.fromConfig(cfg, fake);
+    assertEquals(List.of(new SamplerParams.Signal("fake", "weight_fake", 1.0)), p.signals());
     assertEquals(0.5, p.combine(new double[] {0.5}));
-    SamplerParams sq =
-        SamplerParams.fromConfig(cfg.withSet("sampler.alpha.softdedup=2"), List.of("commonness"));
+    SamplerParams sq = SamplerParams.fromConfig(cfg.withSet("sampler.alpha.fake=2"), fake);
     assertEquals(0.25, sq.combine(new double[] {0.5}), 1e-15);
     assertEquals(
         List.of(),
-        SamplerParams.fromConfig(cfg.withSet("sampler.alpha.softdedup=0"), List.of("commonness"))
-            .signals(),
+        SamplerParams.fromConfig(cfg.withSet("sampler.alpha.fake=0"), fake).signals(),
         "alpha 0 switches the signal off");
   }
 }

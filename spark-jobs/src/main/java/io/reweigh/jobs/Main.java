@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -367,16 +366,16 @@ public final class Main implements Callable<Integer> {
   }
 
   static void printSummary(PrintStream out, Pipeline.Summary s) {
-    Map<String, Object> c = s.counts();
+    Manifest.Counts c = s.counts();
     out.printf(
         Locale.ROOT,
         "%nreweigh: done in %s s%n  input rows    %,d%n  output rows   %,d in %d shard(s)%n  rejected rows %,d %s%n  output        %s%n  manifest      %s/%s%n  report        %s/%s%n",
-        s.manifest().get("seconds"),
-        ((Number) c.get("input_rows")).longValue(),
-        ((Number) c.get("output_rows")).longValue(),
+        s.manifest().seconds(),
+        c.inputRows(),
+        c.outputRows(),
         s.shards().size(),
-        ((Number) c.get("rejected_rows")).longValue(),
-        c.get("rejected_by_reason"),
+        c.rejectedRows(),
+        c.rejectedByReason(),
         s.outputDir(),
         s.outputDir(),
         Columns.MANIFEST,

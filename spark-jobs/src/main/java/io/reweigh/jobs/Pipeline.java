@@ -7,6 +7,11 @@ import io.reweigh.core.Version;
 import io.reweigh.core.config.Keys;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.error.PipelineErrors;
+import io.reweigh.core.json.Json;
+import io.reweigh.core.signal.Signal;
+import io.reweigh.core.spark.SignalStage;
+import io.reweigh.core.stage.StageStats;
+import io.reweigh.core.stage.Timer;
 import io.reweigh.jobs.input.Ingest;
 import io.reweigh.jobs.input.InputPlan;
 import io.reweigh.jobs.input.InputPlanner;
@@ -16,6 +21,7 @@ import io.reweigh.jobs.stage.Progress;
 import io.reweigh.jobs.stage.StageRunner;
 import io.reweigh.sampler.SamplerParams;
 import io.reweigh.sampler.spark.ShardWriter;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,154 +34,81 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
- * Runs the whole pipeline (DESIGN.md §2–3): plan input → ingest (rows → usable docs + rejects/) →
- * each configured signal stage → sampler shards → manifest.json + report.html, checking the
- * accounting invariant before the manifest is written.
+ * Runs the whole pipeline (docs/architecture.md): plan input → ingest (rows → usable docs +
+ * rejects/) → each configured signal stage after its prerequisites → sampler shards (rows a signal
+ * drops go to rejects/) → manifest.json + report.html, checking the accounting invariant before the
+ * manifest is written. One instance per run.
  */
 public final class Pipeline {
-  private Pipeline() {}
 
   /** What a run was asked to do. */
   public record Options(String input, String output, ResolvedConfig config, boolean force) {}
 
   /** What a run did: the manifest as written. */
-  public record Summary(Map<String, Object> manifest, String outputDir) {
-    @SuppressWarnings("unchecked")
-    public Map<String, Object> counts() {
-      return (Map<String, Object>) manifest.get("counts");
+  public record Summary(Manifest manifest, String outputDir) {
+    public Manifest.Counts counts() {
+      return manifest.counts();
     }
 
-    @SuppressWarnings("unchecked")
-    public List<Map<String, Object>> shards() {
-      return (List<Map<String, Object>>) manifest.get("shards");
+    public List<ShardWriter.ShardInfo> shards() {
+      return manifest.shards();
     }
   }
 
   public static final String INGEST = "ingest";
+  public static final String SAMPLER = "sampler";
+
+  /** Prefix of the files in rejects/ that hold rows a signal dropped (rewritten every run). */
+  static final String DROP_PREFIX = "drop-";
 
   public static Summary run(SparkSession spark, Options o, Progress progress) {
-    long t0 = System.nanoTime();
-    ResolvedConfig cfg = o.config();
+    return new Pipeline(spark, o, progress).run();
+  }
+
+  private final SparkSession spark;
+  private final Options options;
+  private final ResolvedConfig cfg;
+  private final Progress progress;
+  private final OutputDir out;
+  private final StageRunner runner;
+  private final InputPlan plan;
+  private final long t0 = System.nanoTime();
+
+  /** Stage name → stats, in the order run (ingest, prerequisites, signals, sampler). */
+  private final Map<String, StageStats> stageStats = new LinkedHashMap<>();
+
+  /** Prerequisite name → fingerprint, so a model shared by two signals is run once. */
+  private final Map<String, String> prerequisiteFps = new LinkedHashMap<>();
+
+  private Pipeline(SparkSession spark, Options o, Progress progress) {
+    this.spark = spark;
+    this.options = o;
+    this.cfg = o.config();
+    this.progress = progress;
     var hconf = spark.sparkContext().hadoopConfiguration();
-    InputPlan plan = InputPlanner.plan(o.input(), cfg, hconf);
+    this.plan = InputPlanner.plan(o.input(), cfg, hconf);
+    this.out = new OutputDir(o.output(), hconf);
+    this.runner = new StageRunner(out, o.force(), progress);
+  }
+
+  /** A signal whose score table is committed: its outputs and the table. */
+  private record Scored(Signal signal, Signal.Outputs outputs, Dataset<Row> table) {}
+
+  private Summary run() {
     progress.line(
         String.format(
             "input: %d %s file(s), %,d bytes",
             plan.files().length, plan.format(), plan.fingerprint().totalBytes()));
-    OutputDir out = new OutputDir(o.output(), hconf);
-    StageRunner runner = new StageRunner(out, o.force(), progress);
-
-    // ingest
-    String ingestFp =
-        StageRunner.fingerprint(
-            INGEST,
-            plan.fingerprint().hash(),
-            cfg.hashOfScopes(List.of(Keys.SCOPE_INPUT, Keys.SCOPE_TOKENIZER)));
-    StageRunner.Outcome ingest =
-        runner.run(INGEST, ingestFp, tmp -> ingest(spark, plan, cfg, tmp, out));
+    String ingestFp = ingest();
+    Manifest.IngestCounts ingest = stageStats.get(INGEST).details(Manifest.IngestCounts.class);
     Dataset<Row> docs = spark.read().parquet(runner.stageDir(INGEST).toString());
-
-    // signal stages
-    Map<String, Object> stageStats = new LinkedHashMap<>();
-    stageStats.put(INGEST, ingest.stats());
-    Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
-    List<String> computed = new ArrayList<>();
+    List<Scored> scored = new ArrayList<>();
     for (String name : cfg.stages()) {
-      SignalStage stage = SignalStages.get(name);
-      List<String> fpParts = new ArrayList<>(List.of(ingestFp, cfg.hashOfScopes(stage.scopes())));
-      Map<String, String> prereqDirs = new LinkedHashMap<>();
-      for (SignalStage.Prerequisite pre : stage.prerequisites()) {
-        String pfp = StageRunner.fingerprint(pre.name(), ingestFp, cfg.hashOfScopes(pre.scopes()));
-        StageRunner.Outcome pr =
-            runner.run(
-                pre.name(),
-                pfp,
-                tmp -> pre.compute(spark, docs, cfg, new Path(tmp, "data").toString()));
-        stageStats.put(pre.name(), pr.stats());
-        prereqDirs.put(pre.name(), runner.stageDir(pre.name()).toString());
-        fpParts.add(pfp);
-      }
-      String fp = StageRunner.fingerprint(name, fpParts.toArray(String[]::new));
-      StageRunner.Outcome r =
-          runner.run(
-              name,
-              fp,
-              tmp -> stage.compute(spark, docs, cfg, new Path(tmp, "data").toString(), prereqDirs));
-      stageStats.put(name, r.stats());
-      tables.put(stage.signal(), spark.read().parquet(runner.stageDir(name).toString()));
-      computed.add(name);
+      scored.add(signal(SignalStages.signal(name), docs, ingestFp));
     }
-
-    // sampler: always rewritten, swapped in atomically
-    progress.stageStarted("sampler");
-    long ts = System.nanoTime();
-    SamplerParams params = SamplerParams.fromConfig(cfg, computed);
-    Path tmp = out.newTemp("sampler");
-    long dropped = moveDroppedToRejects(spark, docs, tables.get("presence"), cfg, out, tmp);
-    Dataset<Row> sampled = docs;
-    if (dropped > 0) {
-      sampled = docs.join(droppedIds(tables.get("presence")), Columns.ID, "left_anti");
-    }
-    ShardWriter.Result shards = ShardWriter.write(spark, sampled, tables, params, tmp);
-    Path shardsDir = out.resolve(Columns.SHARDS_DIR);
-    out.delete(shardsDir);
-    out.rename(new Path(tmp, "shards"), shardsDir);
-    out.delete(tmp);
-    double samplerSeconds = (System.nanoTime() - ts) / 1e9;
-    progress.stageFinished("sampler", shards.rows(), samplerSeconds);
-    Map<String, Object> samplerStats = new LinkedHashMap<>();
-    samplerStats.put("rows", shards.rows());
-    samplerStats.put("seconds", Math.round(samplerSeconds * 1000) / 1000.0);
-    samplerStats.put("signals", params.signals().stream().map(SamplerParams.Signal::name).toList());
-    samplerStats.put("weight", shards.weightStats());
-    stageStats.put("sampler", samplerStats);
-
-    // accounting
-    long inputRows = ((Number) ingest.stats().get("input_rows")).longValue();
-    long rejected = ((Number) ingest.stats().get("rejected_rows")).longValue() + dropped;
-    long outputRows = shards.shards().stream().mapToLong(ShardWriter.ShardInfo::rows).sum();
-    Map<String, Object> counts = new LinkedHashMap<>();
-    counts.put("input_rows", inputRows);
-    counts.put("output_rows", outputRows);
-    counts.put("rejected_rows", rejected);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> byReason =
-        new LinkedHashMap<>((Map<String, Object>) ingest.stats().get("rejected_by_reason"));
-    if (dropped > 0) {
-      byReason.put(DROP_REASON, dropped);
-    }
-    counts.put("rejected_by_reason", byReason);
-    counts.put(
-        "output_tokens", shards.shards().stream().mapToLong(ShardWriter.ShardInfo::tokens).sum());
-    boolean balanced = inputRows == outputRows + rejected;
-    counts.put("accounting_ok", balanced);
-
-    Map<String, Object> manifest = new LinkedHashMap<>();
-    manifest.put("version", Version.get());
-    manifest.put("spark_version", spark.version());
-    manifest.put("mode", cfg.get(Keys.SAMPLER_MODE));
-    manifest.put("config", cfg.asMap());
-    Map<String, Object> input = new LinkedHashMap<>();
-    input.put("path", o.input());
-    input.put("format", plan.format());
-    input.put("files", plan.fingerprint().files().size());
-    input.put("bytes", plan.fingerprint().totalBytes());
-    input.put("fingerprint", plan.fingerprint().hash());
-    manifest.put("input", input);
-    manifest.put("counts", counts);
-    manifest.put("stages", stageStats);
-    List<Map<String, Object>> shardList = new ArrayList<>();
-    for (ShardWriter.ShardInfo s : shards.shards()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("path", s.path());
-      m.put("rows", s.rows());
-      m.put("tokens", s.tokens());
-      m.put("weight_sum", s.weightSum());
-      m.put("sha256", s.sha256());
-      shardList.add(m);
-    }
-    manifest.put("shards", shardList);
-    manifest.put("seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
+    SampleResult sample = sample(docs, scored);
+    Manifest.Counts counts = counts(ingest, sample);
+    Manifest manifest = manifest(counts, sample.shards());
     try {
       out.writeAtomically(
           out.resolve(Columns.MANIFEST),
@@ -183,33 +116,150 @@ public final class Pipeline {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw PipelineErrors.internal("cannot write manifest.json", e);
     }
-    if (!balanced) {
-      throw PipelineErrors.accountingBroken(inputRows, outputRows, rejected);
+    if (!counts.accountingOk()) {
+      throw PipelineErrors.accountingBroken(
+          counts.inputRows(), counts.outputRows(), counts.rejectedRows());
     }
     Report.write(spark, out, manifest);
     out.delete(out.resolve(Columns.TMP_DIR));
     return new Summary(manifest, out.root().toString());
   }
 
-  static final String DROP_REASON = "influence-drop-top";
-  private static final String DROP_PREFIX = "influence-drop-";
-
-  private static Dataset<Row> droppedIds(Dataset<Row> presence) {
-    return presence.filter(col("dropped")).select(Columns.ID);
+  /** Runs (or skips) the ingest stage; returns its fingerprint. */
+  private String ingest() {
+    ResolvedConfig reads = cfg.recording();
+    Ingest.plan(reads);
+    String fp = StageRunner.fingerprint(INGEST, plan.fingerprint().hash(), reads.hashOfReads());
+    StageRunner.Outcome r = runner.run(INGEST, fp, tmp -> ingest(spark, plan, cfg, tmp, out));
+    stageStats.put(INGEST, r.stats());
+    return fp;
   }
 
   /**
-   * PRESENCE-Sequential (influence.drop-top-fraction): the documents the influence stage marked
-   * dropped go to rejects/ as files named influence-drop-*, replacing those of an earlier run, so
-   * that input rows = shard rows + rejected rows still holds. Returns how many.
+   * Runs (or skips) one signal stage after its prerequisites. Each fingerprint covers the ingest
+   * fingerprint, the config keys its plan read and its prerequisites' fingerprints.
    */
-  static long moveDroppedToRejects(
-      SparkSession spark,
-      Dataset<Row> docs,
-      Dataset<Row> presence,
-      ResolvedConfig cfg,
-      OutputDir out,
-      Path tmp) {
+  private <P extends Serializable> Scored signal(
+      Signal signal, Dataset<Row> docs, String ingestFp) {
+    @SuppressWarnings("unchecked")
+    SignalStage<P> stage = (SignalStage<P>) SignalStages.stage(signal);
+    ResolvedConfig reads = cfg.recording();
+    P stagePlan = stage.plan(reads);
+    List<String> fpParts = new ArrayList<>(List.of(ingestFp, reads.hashOfReads()));
+    Map<String, String> prereqDirs = new LinkedHashMap<>();
+    for (SignalStage.Prerequisite<?> pre : stage.prerequisites()) {
+      fpParts.add(prerequisite(pre, docs, ingestFp));
+      prereqDirs.put(pre.name(), runner.stageDir(pre.name()).toString());
+    }
+    String name = signal.name();
+    String fp = StageRunner.fingerprint(name, fpParts.toArray(String[]::new));
+    StageRunner.Outcome r =
+        runner.run(
+            name,
+            fp,
+            tmp ->
+                stage.compute(
+                    spark, docs, stagePlan, new Path(tmp, "data").toString(), prereqDirs));
+    stageStats.put(name, r.stats());
+    return new Scored(
+        signal, signal.outputs(cfg), spark.read().parquet(runner.stageDir(name).toString()));
+  }
+
+  private <Q extends Serializable> String prerequisite(
+      SignalStage.Prerequisite<Q> pre, Dataset<Row> docs, String ingestFp) {
+    String known = prerequisiteFps.get(pre.name());
+    if (known != null) {
+      return known;
+    }
+    ResolvedConfig reads = cfg.recording();
+    Q prePlan = pre.plan(reads);
+    String fp = StageRunner.fingerprint(pre.name(), ingestFp, reads.hashOfReads());
+    StageRunner.Outcome r =
+        runner.run(
+            pre.name(),
+            fp,
+            tmp -> pre.compute(spark, docs, prePlan, new Path(tmp, "data").toString()));
+    stageStats.put(pre.name(), r.stats());
+    prerequisiteFps.put(pre.name(), fp);
+    return fp;
+  }
+
+  /** The sampler's result: shards, and rows signals dropped to rejects/ by reason. */
+  private record SampleResult(ShardWriter.Result written, Map<String, Long> dropped) {
+    List<ShardWriter.ShardInfo> shards() {
+      return written.shards();
+    }
+  }
+
+  /** Sampler: always rewritten, swapped in atomically. */
+  private SampleResult sample(Dataset<Row> docs, List<Scored> scored) {
+    progress.stageStarted(SAMPLER);
+    Timer timer = new Timer();
+    Path tmp = out.newTemp(SAMPLER);
+    Map<String, Long> dropped = new LinkedHashMap<>();
+    Dataset<Row> kept = moveDroppedToRejects(docs, scored, tmp, dropped);
+    Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
+    Map<String, Signal.Outputs> outputs = new LinkedHashMap<>();
+    for (Scored s : scored) {
+      tables.put(s.signal().name(), s.table());
+      outputs.put(s.signal().name(), s.outputs());
+    }
+    SamplerParams params = SamplerParams.fromConfig(cfg, outputs);
+    ShardWriter.Result shards = ShardWriter.write(spark, kept, tables, params, tmp);
+    Path shardsDir = out.resolve(Columns.SHARDS_DIR);
+    out.delete(shardsDir);
+    out.rename(new Path(tmp, "shards"), shardsDir);
+    out.delete(tmp);
+    double seconds = timer.elapsed();
+    progress.stageFinished(SAMPLER, shards.rows(), seconds);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("signals", params.signals().stream().map(SamplerParams.Signal::name).toList());
+    details.put("weight", shards.weightStats());
+    stageStats.put(SAMPLER, StageStats.of(shards.rows(), details).withSeconds(seconds));
+    return new SampleResult(shards, dropped);
+  }
+
+  private Manifest.Counts counts(Manifest.IngestCounts ingest, SampleResult sample) {
+    long dropped = sample.dropped().values().stream().mapToLong(Long::longValue).sum();
+    long rejected = ingest.rejectedRows() + dropped;
+    long outputRows = sample.shards().stream().mapToLong(ShardWriter.ShardInfo::rows).sum();
+    Map<String, Long> byReason = new LinkedHashMap<>(ingest.rejectedByReason());
+    sample.dropped().forEach((reason, n) -> byReason.merge(reason, n, Long::sum));
+    return new Manifest.Counts(
+        ingest.inputRows(),
+        outputRows,
+        rejected,
+        byReason,
+        sample.shards().stream().mapToLong(ShardWriter.ShardInfo::tokens).sum(),
+        ingest.inputRows() == outputRows + rejected);
+  }
+
+  private Manifest manifest(Manifest.Counts counts, List<ShardWriter.ShardInfo> shards) {
+    return new Manifest(
+        Version.get(),
+        spark.version(),
+        cfg.get(Keys.SAMPLER_MODE),
+        cfg.asMap(),
+        new Manifest.Input(
+            options.input(),
+            plan.format(),
+            plan.fingerprint().files().size(),
+            plan.fingerprint().totalBytes(),
+            plan.fingerprint().hash()),
+        counts,
+        stageStats,
+        shards,
+        Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
+  }
+
+  /**
+   * Rows a signal marks dropped (its {@link Signal.Outputs#dropColumn()}) go to rejects/ as files
+   * named drop-*, with the signal's reason, replacing those of an earlier run, so that input rows =
+   * shard rows + rejected rows still holds. Returns the documents that stay; counts go into {@code
+   * dropped} by reason label.
+   */
+  private Dataset<Row> moveDroppedToRejects(
+      Dataset<Row> docs, List<Scored> scored, Path tmp, Map<String, Long> dropped) {
     Path rejects = out.resolve(Columns.REJECTS_DIR);
     try {
       if (out.exists(rejects)) {
@@ -219,47 +269,52 @@ public final class Pipeline {
           }
         }
       }
-      if (presence == null || !cfg.stages().contains(Keys.STAGE_INFLUENCE)) {
-        return 0;
-      }
-      Dataset<Row> ids = droppedIds(presence);
-      long n = ids.count();
-      if (n == 0) {
-        return 0;
-      }
-      double fraction = cfg.get(Keys.INFLUENCE_DROP_TOP_FRACTION);
-      Path where = new Path(tmp, "dropped");
-      docs.join(ids, Columns.ID, "left_semi")
-          .withColumn(
-              Columns.REJECT_REASON,
-              functions.lit(
-                  DROP_REASON
-                      + " (self-influence in the top "
-                      + fraction
-                      + " of the corpus; influence.drop-top-fraction)"))
-          .select(
-              docs.columns()[0],
-              java.util.Arrays.copyOfRange(docs.columns(), 1, docs.columns().length))
-          .coalesce(1)
-          .write()
-          .option("compression", "zstd")
-          .parquet(where.toString());
-      int i = 0;
-      for (var f : out.fs().listStatus(where)) {
-        String name = f.getPath().getName();
-        if (name.endsWith(".parquet")) {
-          out.rename(f.getPath(), new Path(rejects, DROP_PREFIX + (i++) + ".zstd.parquet"));
+      Dataset<Row> kept = docs;
+      int file = 0;
+      for (Scored s : scored) {
+        String dropColumn = s.outputs().dropColumn();
+        if (dropColumn == null) {
+          continue;
         }
+        Dataset<Row> ids = s.table().filter(col(dropColumn)).select(Columns.ID);
+        long n = ids.count();
+        if (n == 0) {
+          continue;
+        }
+        String reason = s.outputs().dropReason();
+        Path where = new Path(tmp, "dropped-" + s.signal().name());
+        docs.join(ids, Columns.ID, "left_semi")
+            .withColumn(Columns.REJECT_REASON, functions.lit(reason))
+            .select(
+                docs.columns()[0],
+                java.util.Arrays.copyOfRange(docs.columns(), 1, docs.columns().length))
+            .coalesce(1)
+            .write()
+            .option("compression", "zstd")
+            .parquet(where.toString());
+        for (var f : out.fs().listStatus(where)) {
+          if (f.getPath().getName().endsWith(".parquet")) {
+            out.rename(f.getPath(), new Path(rejects, DROP_PREFIX + (file++) + ".zstd.parquet"));
+          }
+        }
+        out.delete(where);
+        dropped.merge(reasonLabel(reason), n, Long::sum);
+        kept = kept.join(ids, Columns.ID, "left_anti");
       }
-      out.delete(where);
-      return n;
+      return kept;
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
   }
 
+  /** The part of a reject reason before its parenthesised detail: the key of rejected_by_reason. */
+  static String reasonLabel(String reason) {
+    int p = reason.indexOf('(');
+    return (p < 0 ? reason : reason.substring(0, p)).trim();
+  }
+
   /** Ingest stage body: classify every input row, write docs (data/) and rejects/. */
-  static Map<String, Object> ingest(
+  static StageStats ingest(
       SparkSession spark, InputPlan plan, ResolvedConfig cfg, Path tmp, OutputDir out) {
     Ingest.Classified c = Ingest.classified(spark, plan, cfg);
     Path all = new Path(tmp, "all");
@@ -268,10 +323,9 @@ public final class Pipeline {
     Path rejDir = new Path(all, Ingest.KIND + "=" + Ingest.KIND_REJECT);
     Dataset<Row> written = spark.read().parquet(all.toString());
     Ingest.checkFiles(written, plan, cfg);
-    Map<String, Object> stats = new LinkedHashMap<>();
     long docs = 0;
     long rejected = 0;
-    Map<String, Object> byReason = new LinkedHashMap<>();
+    Map<String, Long> byReason = new LinkedHashMap<>();
     for (Row r :
         written
             .groupBy(
@@ -300,16 +354,15 @@ public final class Pipeline {
         exists(out, rejDir) ? rejDir : emptyLike(spark, written, new Path(tmp, "empty-rejects")),
         new Path(tmp, Columns.REJECTS_DIR));
     out.delete(all);
-    stats.put("rows", docs);
-    stats.put("input_rows", c.inputRows());
-    stats.put("usable_rows", docs);
-    stats.put("rejected_rows", rejected);
-    stats.put("rejected_by_reason", byReason);
-    stats.put("tokens", tokens.isNullAt(0) ? 0L : tokens.getLong(0));
     if (c.inputRows() != docs + rejected) {
       throw PipelineErrors.accountingBroken(c.inputRows(), docs, rejected);
     }
-    return stats;
+    Manifest.IngestCounts counts =
+        new Manifest.IngestCounts(
+            c.inputRows(), docs, rejected, byReason, tokens.isNullAt(0) ? 0L : tokens.getLong(0));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> details = Json.MAPPER.convertValue(counts, Map.class);
+    return StageStats.of(docs, details);
   }
 
   private static boolean exists(OutputDir out, Path p) {

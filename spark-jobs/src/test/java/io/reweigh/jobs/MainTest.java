@@ -103,7 +103,7 @@ class MainTest {
         "sketch",
         io.reweigh.core.config.ConfigLoader.load(
                 new java.io.File(conf, "local.conf"), java.util.List.of())
-            .get(io.reweigh.core.config.Keys.SOFTDEDUP_MODE));
+            .get(io.reweigh.dedup.CommonnessSignal.MODE));
     io.reweigh.core.config.ConfigLoader.load(
         new java.io.File(conf, "cluster.conf"), java.util.List.of());
   }

@@ -12,9 +12,12 @@ import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.demo.DemoCorpus;
 import io.reweigh.core.hash.Sha256;
 import io.reweigh.core.spark.SharedSpark;
+import io.reweigh.core.stage.StageStats;
+import io.reweigh.influence.InfluenceSignal;
 import io.reweigh.jobs.stage.OutputDir;
 import io.reweigh.jobs.stage.Progress;
 import io.reweigh.jobs.stage.StageRunner;
+import io.reweigh.sampler.spark.ShardWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,8 +82,8 @@ class PipelineTest {
 
   static List<String> shardHashes(Pipeline.Summary s) {
     List<String> out = new ArrayList<>();
-    for (Map<String, Object> m : s.shards()) {
-      out.add((String) m.get("sha256"));
+    for (ShardWriter.ShardInfo m : s.shards()) {
+      out.add(m.sha256());
     }
     return out;
   }
@@ -89,25 +92,21 @@ class PipelineTest {
   void dropTopSendsTheHighestSelfInfluenceDocumentsToRejects() throws IOException {
     Path out = tmp.resolve("drop");
     Pipeline.Summary s = run(out, cfg("influence.drop-top-fraction=0.05"), false);
-    Map<String, Object> c = s.counts();
+    Manifest.Counts c = s.counts();
     long dropped = (long) Math.floor(0.05 * DOCS);
-    assertEquals((long) DOCS - dropped, ((Number) c.get("output_rows")).longValue());
-    assertEquals(
-        DemoCorpus.DEFAULT_BAD_ROWS.total() + dropped,
-        ((Number) c.get("rejected_rows")).longValue());
-    assertEquals(true, c.get("accounting_ok"));
-    @SuppressWarnings("unchecked")
-    Map<String, Object> reasons = (Map<String, Object>) c.get("rejected_by_reason");
-    assertEquals(dropped, ((Number) reasons.get(Pipeline.DROP_REASON)).longValue());
+    assertEquals((long) DOCS - dropped, c.outputRows());
+    assertEquals(DemoCorpus.DEFAULT_BAD_ROWS.total() + dropped, c.rejectedRows());
+    assertTrue(c.accountingOk());
+    assertEquals(dropped, c.rejectedByReason().get(InfluenceSignal.DROP_REASON));
     var rejects = spark.read().parquet(out.resolve(Columns.REJECTS_DIR).toString());
     assertEquals(
         dropped,
         rejects
-            .filter(functions.col(Columns.REJECT_REASON).startsWith(Pipeline.DROP_REASON))
+            .filter(functions.col(Columns.REJECT_REASON).startsWith(InfluenceSignal.DROP_REASON))
             .count());
     // a rerun without dropping puts them back and leaves no drop files in rejects/
     Pipeline.Summary again = run(out, cfg(), false);
-    assertEquals((long) DOCS, ((Number) again.counts().get("output_rows")).longValue());
+    assertEquals((long) DOCS, again.counts().outputRows());
     assertEquals(
         (long) DemoCorpus.DEFAULT_BAD_ROWS.total(),
         spark.read().parquet(out.resolve(Columns.REJECTS_DIR).toString()).count());
@@ -117,33 +116,44 @@ class PipelineTest {
   void fullRunWritesShardsManifestRejectsAndReport() throws IOException {
     Path out = tmp.resolve("out");
     Pipeline.Summary s = run(out, cfg(), false);
-    Map<String, Object> c = s.counts();
+    Manifest.Counts c = s.counts();
     long input = DOCS + DemoCorpus.DEFAULT_BAD_ROWS.total();
-    assertEquals(input, ((Number) c.get("input_rows")).longValue());
-    assertEquals((long) DOCS, ((Number) c.get("output_rows")).longValue());
-    assertEquals(
-        (long) DemoCorpus.DEFAULT_BAD_ROWS.total(), ((Number) c.get("rejected_rows")).longValue());
-    assertEquals(true, c.get("accounting_ok"));
+    assertEquals(input, c.inputRows());
+    assertEquals((long) DOCS, c.outputRows());
+    assertEquals((long) DemoCorpus.DEFAULT_BAD_ROWS.total(), c.rejectedRows());
+    assertTrue(c.accountingOk());
 
     // manifest on disk: shards with matching sha256, sizes by plan
     @SuppressWarnings("unchecked")
     Map<String, Object> m =
         new ObjectMapper().readValue(out.resolve(Columns.MANIFEST).toFile(), Map.class);
-    List<Map<String, Object>> shards = s.shards();
+    List<ShardWriter.ShardInfo> shards = s.shards();
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> onDisk = (List<Map<String, Object>>) m.get("shards");
     assertEquals(
-        shards.stream().map(x -> x.get("sha256")).toList(),
+        shards.stream().map(ShardWriter.ShardInfo::sha256).toList(),
         onDisk.stream().map(x -> x.get("sha256")).toList());
-    assertEquals(m.get("counts").toString(), new java.util.TreeMap<>(c).toString());
-    assertEquals(3, shards.size());
-    assertEquals("shards/part-00000-of-00003.parquet", shards.get(0).get("path"));
     assertEquals(
-        List.of(500, 500, 200),
-        shards.stream().map(x -> ((Number) x.get("rows")).intValue()).toList());
-    for (Map<String, Object> sh : shards) {
-      try (InputStream in = Files.newInputStream(out.resolve((String) sh.get("path")))) {
-        assertEquals(sh.get("sha256"), Sha256.hex(in));
+        new java.util.TreeMap<>(OutputDir.JSON.convertValue(c, Map.class)).toString(),
+        new java.util.TreeMap<>((Map<?, ?>) m.get("counts")).toString());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> counts = (Map<String, Object>) m.get("counts");
+    assertEquals(
+        java.util.Set.of(
+            "accounting_ok",
+            "input_rows",
+            "output_rows",
+            "output_tokens",
+            "rejected_by_reason",
+            "rejected_rows"),
+        counts.keySet(),
+        "manifest field names are snake_case");
+    assertEquals(3, shards.size());
+    assertEquals("shards/part-00000-of-00003.parquet", shards.get(0).path());
+    assertEquals(List.of(500L, 500L, 200L), shards.stream().map(x -> x.rows()).toList());
+    for (ShardWriter.ShardInfo sh : shards) {
+      try (InputStream in = Files.newInputStream(out.resolve(sh.path()))) {
+        assertEquals(sh.sha256(), Sha256.hex(in));
       }
     }
     try (var files = Files.list(out.resolve(Columns.SHARDS_DIR))) {
@@ -159,9 +169,9 @@ class PipelineTest {
             "label",
             "url",
             "weight",
-            "weight_softdedup",
-            "weight_presence_2",
-            "weight_presence_1"),
+            "weight_commonness",
+            "weight_influence_2",
+            "weight_influence_1"),
         List.of(df.columns()));
     Row agg =
         df.agg(
@@ -221,6 +231,11 @@ class PipelineTest {
     run(out, cfg("softdedup.order=3"), false);
     assertTrue(LOG.toString().contains("ingest: committed result is current, skipped"));
     assertTrue(LOG.toString().contains("commonness: started"));
+    // a weighting key rescales influence but never retrains the proxy LM
+    run(out, cfg("softdedup.order=3", "influence.tau1=2"), false);
+    assertTrue(LOG.toString().contains("proxy-model: committed result is current, skipped"));
+    assertTrue(LOG.toString().contains("commonness: committed result is current, skipped"));
+    assertTrue(LOG.toString().contains("influence: started"));
     // another seed, another order of documents
     assertNotEquals(
         shardHashes(first), shardHashes(run(tmp.resolve("seed"), cfg("sampler.seed=9"), false)));
@@ -232,7 +247,53 @@ class PipelineTest {
     var df = spark.read().parquet(tmp.resolve("uniform").resolve(Columns.SHARDS_DIR).toString());
     assertEquals(List.of("id", "text", "domain", "label", "url", "weight"), List.of(df.columns()));
     assertEquals(DOCS, df.filter("weight = 1.0").count());
-    assertEquals((long) DOCS, ((Number) s.counts().get("output_rows")).longValue());
+    assertEquals((long) DOCS, s.counts().outputRows());
+  }
+
+  @Test
+  void usersExtraColumnsAreTheirsEvenWhenNamedLikeWorkingColumns() throws IOException {
+    Path in = tmp.resolve("kind-in");
+    Files.createDirectories(in);
+    StringBuilder jsonl = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      jsonl.append(
+          String.format(
+              "{\"id\": \"d%d\", \"text\": \"document number %d about %s\", \"kind\": \"%s\","
+                  + " \"_raw\": %d, \"rank\": %d}%n",
+              i, i, i % 2 == 0 ? "cats" : "dogs", i % 3 == 0 ? "web" : "book", i, 100 - i));
+    }
+    Files.writeString(in.resolve("data.jsonl"), jsonl.toString());
+    Path out = tmp.resolve("kind-out");
+    LOG.reset();
+    Pipeline.Summary s =
+        Pipeline.run(
+            spark,
+            new Pipeline.Options(in.toString(), out.toString(), cfg("stages=[commonness]"), false),
+            new Progress(new PrintStream(LOG, true), 60));
+    assertEquals(40, s.counts().outputRows());
+    var df = spark.read().parquet(out.resolve(Columns.SHARDS_DIR).toString());
+    assertEquals(
+        List.of("id", "text", "domain", "_raw", "kind", "rank", "weight", "weight_commonness"),
+        List.of(df.columns()));
+    assertEquals(14, df.filter("kind = 'web'").count(), "carried unchanged");
+    assertEquals(0, df.filter("_raw + rank != 100").count(), "carried unchanged");
+
+    // a documented output column in the input is an error that names it, before any stage runs
+    Files.writeString(
+        in.resolve("data.jsonl"), "{\"id\": \"a\", \"text\": \"x\", \"weight\": 2}\n");
+    var e =
+        assertThrows(
+            io.reweigh.core.error.ReweighException.class,
+            () ->
+                Pipeline.run(
+                    spark,
+                    new Pipeline.Options(
+                        in.toString(), tmp.resolve("clash-out").toString(), cfg(), false),
+                    new Progress(new PrintStream(LOG, true), 60)));
+    assertFalse(
+        Files.exists(tmp.resolve("clash-out").resolve("stages/ingest/_COMMITTED")),
+        "nothing was committed");
+    assertTrue(e.getMessage().contains("'weight'"), e.getMessage());
   }
 
   @Test
@@ -259,7 +320,7 @@ class PipelineTest {
         "fp1",
         t -> {
           spark.range(3).write().parquet(new org.apache.hadoop.fs.Path(t, "data").toString());
-          return Map.of("rows", 3L);
+          return StageStats.of(3, Map.of());
         });
     assertEquals("fp1", runner.committedFingerprint("ok"));
     StageRunner.Outcome again =
@@ -270,6 +331,6 @@ class PipelineTest {
               throw new AssertionError("must not run");
             });
     assertTrue(again.skipped());
-    assertEquals(3, ((Number) again.stats().get("rows")).intValue());
+    assertEquals(3, again.stats().rows());
   }
 }

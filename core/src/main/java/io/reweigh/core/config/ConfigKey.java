@@ -3,8 +3,11 @@ package io.reweigh.core.config;
 import java.util.Objects;
 
 /**
- * One typed config entry: key, default, parser/validator, help text and the stage whose result it
- * changes (its {@code scope}; a stage's fingerprint hashes the keys of its scopes).
+ * One typed config entry: key, default, parser/validator and help text. Base keys are declared in
+ * {@link Keys}; each signal declares its own ({@link io.reweigh.core.signal.Signal#keys()}) and the
+ * registry collects them. Stage fingerprints hash the keys a stage's plan actually read ({@link
+ * ResolvedConfig#recording()}), except keys marked {@link #affectsOutput()} false (thread counts
+ * and the like, which change speed, never bytes).
  *
  * @param <T> the Java type of the value
  */
@@ -13,14 +16,25 @@ public final class ConfigKey<T> {
   private final T defaultValue;
   private final ValueParser<T> parser;
   private final String help;
-  private final String scope;
+  private final boolean affectsOutput;
 
-  ConfigKey(String key, T defaultValue, ValueParser<T> parser, String help, String scope) {
+  private ConfigKey(
+      String key, T defaultValue, ValueParser<T> parser, String help, boolean affectsOutput) {
     this.key = Objects.requireNonNull(key);
     this.defaultValue = defaultValue;
     this.parser = Objects.requireNonNull(parser);
     this.help = Objects.requireNonNull(help);
-    this.scope = Objects.requireNonNull(scope);
+    this.affectsOutput = affectsOutput;
+  }
+
+  /** A key whose value can change a stage's output (the usual case). */
+  public static <T> ConfigKey<T> of(String key, T def, ValueParser<T> parser, String help) {
+    return new ConfigKey<>(key, def, parser, help, true);
+  }
+
+  /** A key that only changes how fast or where work runs: left out of stage fingerprints. */
+  public static <T> ConfigKey<T> tuning(String key, T def, ValueParser<T> parser, String help) {
+    return new ConfigKey<>(key, def, parser, help, false);
   }
 
   public String key() {
@@ -36,8 +50,8 @@ public final class ConfigKey<T> {
     return help;
   }
 
-  public String scope() {
-    return scope;
+  public boolean affectsOutput() {
+    return affectsOutput;
   }
 
   /** What a valid value looks like, for errors and docs ("an integer from 1 to 6"). */

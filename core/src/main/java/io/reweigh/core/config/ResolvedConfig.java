@@ -2,12 +2,13 @@ package io.reweigh.core.config;
 
 import io.reweigh.core.hash.Sha256;
 import java.io.Serializable;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The resolved configuration of one run: every registered key with its value (CLI {@code --set} >
@@ -18,8 +19,50 @@ public final class ResolvedConfig implements Serializable {
 
   private final TreeMap<String, Object> values;
 
+  /** Keys read through {@link #get}, when this is a {@link #recording()} view; else null. */
+  private final transient Set<String> reads;
+
   ResolvedConfig(Map<String, Object> values) {
-    this.values = new TreeMap<>(values);
+    this(new TreeMap<>(values), null);
+  }
+
+  private ResolvedConfig(TreeMap<String, Object> values, Set<String> reads) {
+    this.values = values;
+    this.reads = reads;
+  }
+
+  /**
+   * A view of this config that remembers every key read through it. A stage plans from such a view
+   * and its fingerprint is {@link #hashOfReads()}: exactly the keys its plan read, whatever scope
+   * or prefix they have (docs/architecture.md, "Stage commit protocol").
+   */
+  public ResolvedConfig recording() {
+    return new ResolvedConfig(values, Collections.synchronizedSet(new TreeSet<>()));
+  }
+
+  /** The keys read so far through this recording view, sorted. */
+  public List<String> keysRead() {
+    if (reads == null) {
+      throw new IllegalStateException("not a recording view: call recording() first");
+    }
+    synchronized (reads) {
+      return List.copyOf(reads);
+    }
+  }
+
+  /**
+   * SHA-256 of key=value of every key read through this recording view that can change output
+   * ({@link ConfigKey#affectsOutput()}).
+   */
+  public String hashOfReads() {
+    StringBuilder sb = new StringBuilder();
+    for (String key : keysRead()) {
+      ConfigKey<?> k = Keys.find(key);
+      if (k != null && k.affectsOutput()) {
+        sb.append(key).append('=').append(k.render(values.get(key))).append('\n');
+      }
+    }
+    return Sha256.hex(sb.toString());
   }
 
   /** Every key at its default. */
@@ -35,6 +78,9 @@ public final class ResolvedConfig implements Serializable {
   public <T> T get(ConfigKey<T> key) {
     if (!values.containsKey(key.key())) {
       throw new IllegalArgumentException("not a registered key: " + key.key());
+    }
+    if (reads != null) {
+      reads.add(key.key());
     }
     return (T) values.get(key.key());
   }
@@ -53,18 +99,6 @@ public final class ResolvedConfig implements Serializable {
   /** Key → value, sorted by key; lists stay lists. For the manifest. */
   public Map<String, Object> asMap() {
     return Collections.unmodifiableMap(values);
-  }
-
-  /** SHA-256 of the keys whose scope is in {@code scopes}: part of a stage's fingerprint. */
-  public String hashOfScopes(Collection<String> scopes) {
-    StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, Object> e : values.entrySet()) {
-      ConfigKey<?> k = Keys.find(e.getKey());
-      if (k != null && scopes.contains(k.scope())) {
-        sb.append(e.getKey()).append('=').append(k.render(e.getValue())).append('\n');
-      }
-    }
-    return Sha256.hex(sb.toString());
   }
 
   public List<String> stages() {

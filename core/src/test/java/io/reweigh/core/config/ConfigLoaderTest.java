@@ -20,9 +20,8 @@ class ConfigLoaderTest {
   @Test
   void defaultsMatchTheDesignTable() {
     ResolvedConfig c = ConfigLoader.load(null, List.of());
-    assertEquals(4, c.get(Keys.SOFTDEDUP_ORDER));
-    assertEquals("exact", c.get(Keys.SOFTDEDUP_MODE));
-    assertEquals(1e-6, c.get(Keys.SOFTDEDUP_SKETCH_EPS));
+    assertEquals("auto", c.get(Keys.INPUT_FORMAT));
+    assertEquals(100.0, c.get(Keys.SAMPLER_MAX_WEIGHT_RATIO));
     assertEquals(100_000, c.get(Keys.SAMPLER_SHARD_ROWS));
     assertEquals(0L, c.get(Keys.SAMPLER_SEED));
     assertEquals("id", c.get(Keys.INPUT_ID_COLUMN));
@@ -32,10 +31,10 @@ class ConfigLoaderTest {
   void setOverridesFileOverridesDefaults() throws IOException {
     File f = tmp.resolve("r.conf").toFile();
     Files.writeString(
-        f.toPath(), "softdedup.order = 5\nsoftdedup { mode = sketch }\nsampler.shard-rows = 10\n");
-    ResolvedConfig c = ConfigLoader.load(f, List.of("softdedup.order=3", "stages=[]"));
-    assertEquals(3, c.get(Keys.SOFTDEDUP_ORDER));
-    assertEquals("sketch", c.get(Keys.SOFTDEDUP_MODE));
+        f.toPath(), "sampler.seed = 5\ninput { format = jsonl }\nsampler.shard-rows = 10\n");
+    ResolvedConfig c = ConfigLoader.load(f, List.of("sampler.seed=3", "stages=[]"));
+    assertEquals(3L, c.get(Keys.SAMPLER_SEED));
+    assertEquals("jsonl", c.get(Keys.INPUT_FORMAT));
     assertEquals(10, c.get(Keys.SAMPLER_SHARD_ROWS));
     assertEquals(List.of(), c.stages());
   }
@@ -46,60 +45,16 @@ class ConfigLoaderTest {
         ConfigLoader.load(
             null,
             List.of(
-                "stages=[commonness]",
-                "softdedup.sketch.eps=1e-5",
+                "stages=[]",
+                "sampler.max-weight-ratio=1e3",
                 "input.generate-ids=true",
                 "input.text-column=\"body text\"",
                 "input.id-column=hdfs://not/a/comment"));
-    assertEquals(List.of("commonness"), c.stages());
-    assertEquals(1e-5, c.get(Keys.SOFTDEDUP_SKETCH_EPS));
+    assertEquals(List.of(), c.stages());
+    assertEquals(1e3, c.get(Keys.SAMPLER_MAX_WEIGHT_RATIO));
     assertEquals(true, c.get(Keys.INPUT_GENERATE_IDS));
     assertEquals("body text", c.get(Keys.INPUT_TEXT_COLUMN));
     assertEquals("hdfs://not/a/comment", c.get(Keys.INPUT_ID_COLUMN));
-  }
-
-  @Test
-  void unknownKeyListsValidKeysAndSuggests() {
-    ReweighException e =
-        assertThrows(
-            ReweighException.class, () -> ConfigLoader.load(null, List.of("softdedup.ordr=3")));
-    assertEquals(2, e.exitCode());
-    assertTrue(
-        e.getMessage()
-            .startsWith(
-                "Unknown config key 'softdedup.ordr' (--set softdedup.ordr=3).\n"
-                    + "  cause: reweigh has no such setting; did you mean 'softdedup.order'?\n"
-                    + "  fix:   Use one of: stages, input.format,"),
-        e.getMessage());
-    assertTrue(e.getMessage().contains("sampler.seed"));
-  }
-
-  @Test
-  void outOfRangeValuesNameKeyValueAndExpectation() {
-    ReweighException e =
-        assertThrows(
-            ReweighException.class, () -> ConfigLoader.load(null, List.of("softdedup.order=0")));
-    assertEquals(
-        "Invalid value for config key 'softdedup.order': 0 (--set softdedup.order=0).\n"
-            + "  cause: expected an integer from 1 to 6.\n"
-            + "  fix:   Set softdedup.order to an integer from 1 to 6, e.g. --set"
-            + " softdedup.order=<value>.",
-        e.getMessage());
-    assertThrows(
-        ReweighException.class, () -> ConfigLoader.load(null, List.of("softdedup.order=9")));
-    ReweighException eps =
-        assertThrows(
-            ReweighException.class,
-            () -> ConfigLoader.load(null, List.of("softdedup.sketch.eps=0")));
-    assertTrue(eps.getMessage().contains("expected a number > 0 and < 1"), eps.getMessage());
-    assertThrows(
-        ReweighException.class, () -> ConfigLoader.load(null, List.of("softdedup.sketch.eps=-1")));
-    ReweighException stage =
-        assertThrows(
-            ReweighException.class, () -> ConfigLoader.load(null, List.of("stages=[bogus]")));
-    assertTrue(stage.getMessage().contains("'stages': ['bogus']"), stage.getMessage());
-    assertThrows(
-        ReweighException.class, () -> ConfigLoader.load(null, List.of("softdedup.mode=fast")));
   }
 
   @Test
@@ -130,14 +85,19 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void scopeHashesChangeOnlyWithTheirKeys() {
+  void hashesOfReadsChangeOnlyWithTheKeysRead() {
     ResolvedConfig a = ResolvedConfig.defaults();
-    ResolvedConfig b = a.with("sampler.shard-rows", 7);
-    List<String> dedupScopes =
-        List.of(Keys.SCOPE_INPUT, Keys.SCOPE_TOKENIZER, Keys.SCOPE_SOFTDEDUP);
-    assertEquals(a.hashOfScopes(dedupScopes), b.hashOfScopes(dedupScopes));
-    assertNotEquals(
-        a.hashOfScopes(dedupScopes), a.with("softdedup.order", 3).hashOfScopes(dedupScopes));
+    java.util.function.Function<ResolvedConfig, String> plan =
+        c -> {
+          ResolvedConfig r = c.recording();
+          r.get(Keys.INPUT_TEXT_COLUMN);
+          r.get(Keys.TOKENIZER_LOWERCASE);
+          assertEquals(List.of("input.text-column", "tokenizer.lowercase"), r.keysRead());
+          return r.hashOfReads();
+        };
+    assertEquals(plan.apply(a), plan.apply(a.with("sampler.shard-rows", 7)));
+    assertNotEquals(plan.apply(a), plan.apply(a.with("tokenizer.lowercase", true)));
+    assertThrows(IllegalStateException.class, a::keysRead, "only a recording view knows");
   }
 
   @Test

@@ -4,8 +4,11 @@ import static org.apache.spark.sql.functions.col;
 
 import io.reweigh.core.Columns;
 import io.reweigh.core.spark.SparkStats;
+import io.reweigh.core.stage.StageStats;
+import io.reweigh.core.stage.Timer;
 import io.reweigh.core.weights.WeightMath;
 import io.reweigh.dedup.CommonnessParams;
+import io.reweigh.dedup.CommonnessSignal;
 import io.reweigh.dedup.Weighting;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,24 +21,24 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The commonness stage (SoftDedup, He et al. 2024): scores every usable document with an n-gram LM
- * trained on the corpus itself and turns commonness into weight_softdedup. Output columns: id,
- * n_tokens, log_prob, commonness, weight_softdedup.
+ * trained on the corpus itself and turns commonness into weight_commonness. Output columns: id,
+ * n_tokens, log_prob, commonness, weight_commonness.
  */
 public final class CommonnessStage {
   private CommonnessStage() {}
 
   /** Computes the score table and writes it (Parquet, zstd) to {@code path}; returns stats. */
-  public static Map<String, Object> run(
+  public static StageStats run(
       SparkSession spark, Dataset<Row> docs, CommonnessParams p, String path) {
     Map<String, Object> stats = new LinkedHashMap<>();
     stats.put("mode", p.mode());
     stats.put("order", p.order());
+    Timer timer = new Timer();
     Dataset<Row> input = docs.select(Columns.ID, Columns.TEXT);
     Dataset<Row> scores =
         p.mode().equals("sketch")
-            ? SketchCommonness.score(spark, input, p, stats)
-            : ExactCommonness.score(spark, input, p, stats);
-    Timer timer = new Timer(stats);
+            ? SketchCommonness.score(spark, input, p, stats, timer)
+            : ExactCommonness.score(spark, input, p, stats, timer);
     try {
       long n = scores.count();
       long expected = docs.count();
@@ -49,32 +52,33 @@ public final class CommonnessStage {
           .select(
               Columns.ID,
               Columns.N_TOKENS,
-              Columns.LOG_PROB,
-              Columns.COMMONNESS,
-              Columns.WEIGHT_SOFTDEDUP)
+              CommonnessSignal.LOG_PROB,
+              CommonnessSignal.COMMONNESS,
+              CommonnessSignal.WEIGHT)
           .write()
           .option("compression", "zstd")
           .parquet(path);
       timer.lap("write");
       Dataset<Row> written = spark.read().parquet(path);
-      stats.put("rows", n);
-      stats.put("commonness", SparkStats.summary(written, Columns.COMMONNESS));
-      stats.put("weight", SparkStats.summary(written, Columns.WEIGHT_SOFTDEDUP));
+      stats.put("commonness", SparkStats.summary(written, CommonnessSignal.COMMONNESS));
+      stats.put("weight", SparkStats.summary(written, CommonnessSignal.WEIGHT));
       timer.lap("summary");
-      return stats;
+      timer.into(stats);
+      return StageStats.of(n, stats);
     } finally {
       scores.unpersist();
     }
   }
 
-  /** Commonness → weight_softdedup: segmented or inverse, clipped by quantiles, mean 1. */
+  /** Commonness → weight_commonness: segmented or inverse, clipped by quantiles, mean 1. */
   static Dataset<Row> weights(
       Dataset<Row> scores, CommonnessParams p, long n, Map<String, Object> stats) {
     Column raw;
     Dataset<Row> base = scores;
     if (p.weighting().equals("segmented")) {
       int k = (int) Math.min(p.segments(), n);
-      Dataset<Row> ranked = SparkStats.withRank(scores, Columns.COMMONNESS, Columns.ID, "_r");
+      Dataset<Row> ranked =
+          SparkStats.withRank(scores, CommonnessSignal.COMMONNESS, Columns.ID, "_r");
       base =
           ranked.withColumn(
               "_seg",
@@ -84,7 +88,8 @@ public final class CommonnessStage {
       for (Row r :
           base.groupBy("_seg")
               .agg(
-                  functions.sum(col(Columns.COMMONNESS).cast(DataTypes.createDecimalType(38, 18))),
+                  functions.sum(
+                      col(CommonnessSignal.COMMONNESS).cast(DataTypes.createDecimalType(38, 18))),
                   functions.count(functions.lit(1)))
               .collectAsList()) {
         means[r.getInt(0)] = r.getDecimal(1).doubleValue() / r.getLong(2);
@@ -102,7 +107,7 @@ public final class CommonnessStage {
               .udf(
                   (org.apache.spark.sql.api.java.UDF1<Double, Double>) WeightMath::inverse,
                   DataTypes.DoubleType)
-              .apply(col(Columns.COMMONNESS));
+              .apply(col(CommonnessSignal.COMMONNESS));
     }
     Dataset<Row> withRaw = base.withColumn("_w", raw);
     double[] bounds =
@@ -115,6 +120,6 @@ public final class CommonnessStage {
     double mean = SparkStats.exactMean(clipped, "_wc");
     stats.put("clip_low", bounds[0]);
     stats.put("clip_high", bounds[1]);
-    return clipped.withColumn(Columns.WEIGHT_SOFTDEDUP, col("_wc").divide(mean));
+    return clipped.withColumn(CommonnessSignal.WEIGHT, col("_wc").divide(mean));
   }
 }

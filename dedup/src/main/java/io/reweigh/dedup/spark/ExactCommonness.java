@@ -10,8 +10,10 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.reweigh.core.Columns;
+import io.reweigh.core.stage.Timer;
 import io.reweigh.core.text.Tokenizer;
 import io.reweigh.dedup.CommonnessParams;
+import io.reweigh.dedup.CommonnessSignal;
 import io.reweigh.dedup.Discounts;
 import io.reweigh.dedup.DocScore;
 import io.reweigh.dedup.KneserNey;
@@ -67,118 +69,145 @@ final class ExactCommonness {
    * unpersists). Adds model stats and a time breakdown to {@code stats}.
    */
   static Dataset<Row> score(
-      SparkSession spark, Dataset<Row> docs, CommonnessParams p, Map<String, Object> stats) {
+      SparkSession spark,
+      Dataset<Row> docs,
+      CommonnessParams p,
+      Map<String, Object> stats,
+      Timer timer) {
     int n = p.order();
-    Tokenizer tok = p.tokenizer();
     List<Dataset<Row>> persisted = new ArrayList<>();
-    Timer timer = new Timer(stats);
     try {
       // 1-2: gram tables, highest order first
-      Dataset<Row>[] t = tables(Positions.keys(docs, tok, n), n);
+      Dataset<Row>[] t = tables(Positions.keys(docs, p.tokenizer(), n), n);
       for (Dataset<Row> x : t) {
         if (x != null) {
           x.persist(StorageLevel.MEMORY_AND_DISK());
           persisted.add(x);
         }
       }
-      // 3: discounts and history stats; 4: probabilities bottom up
-      Dataset<Row> lower = null;
       long vocab = t[1].count();
       timer.lap("count_ngrams");
-      Map<String, Object> orders = new LinkedHashMap<>();
-      for (int k = 1; k <= n; k++) {
-        Discounts d = discounts(t[k]);
-        Dataset<Row> ctx =
-            t[k].groupBy(col(c(k)))
-                .agg(
-                    sum(col("a")).as("sum"),
-                    sum(when(col("a").equalTo(1), 1L).otherwise(0L)).as("n1"),
-                    sum(when(col("a").equalTo(2), 1L).otherwise(0L)).as("n2"),
-                    sum(when(col("a").geq(3), 1L).otherwise(0L)).as("n3"));
-        Dataset<Row> j = t[k].join(ctx, c(k));
-        Column lowerP;
-        if (k == 1) {
-          lowerP = lit(1.0 / vocab);
-        } else {
-          j = j.join(lower.withColumnRenamed("p", "plow"), s(k - 1));
-          lowerP = col("plow");
-        }
-        Dataset<Row> pk =
-            j.select(
-                col(s(k)),
-                kn(d).apply(col("a"), col("sum"), col("n1"), col("n2"), col("n3"), lowerP).as("p"));
-        pk.persist(StorageLevel.MEMORY_AND_DISK());
-        persisted.add(pk);
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("distinct", t[k].count());
-        o.put("D1", d.d1());
-        o.put("D2", d.d2());
-        o.put("D3+", d.d3());
-        orders.put(String.valueOf(k), o);
-        lower = pk;
-      }
-      timer.lap("probabilities");
+      // 3-4
+      Dataset<Row> pn = probabilities(t, n, stats, persisted);
       stats.put("vocabulary", vocab);
-      stats.put("orders", orders);
-      Dataset<Row> pn =
-          lower.select(
-              col(s(n)),
-              functions
-                  .udf(
-                      (org.apache.spark.sql.api.java.UDF1<Double, Long>)
-                          x -> DocScore.toFixed(StrictMath.log(x)),
-                      DataTypes.LongType)
-                  .apply(col("p"))
-                  .as("lp"));
-
-      // 5: documents
-      Map<Long, Long> hot = new HashMap<>();
-      for (Row r :
-          t[n].filter(col("a").geq(HOT_MIN_COUNT))
-              .orderBy(col("a").desc(), col(s(n)))
-              .limit(HOT_MAX_KEYS)
-              .select(s(n))
-              .join(pn, s(n))
-              .collectAsList()) {
-        hot.put(r.getLong(0), r.getLong(1));
-      }
-      stats.put("hot_ngrams", hot.size());
-      timer.lap("hot_ngrams");
-      Broadcast<Map<Long, Long>> hotB = new JavaSparkContext(spark.sparkContext()).broadcast(hot);
-      StructType posSchema =
-          new StructType()
-              .add(Columns.ID, DataTypes.StringType, false)
-              .add(s(n), DataTypes.LongType, false)
-              .add("lp", DataTypes.LongType, true);
-      FlatMapFunction<Row, Row> explode =
-          r -> {
-            String id = r.getString(0);
-            Map<Long, Long> h = hotB.value();
-            List<Row> out = new ArrayList<>();
-            NGrams.forEachPosition(
-                tok.tokenIds(r.getString(1)),
-                n,
-                (pos, sk, ck) -> out.add(RowFactory.create(id, sk[n - 1], h.get(sk[n - 1]))));
-            return out.iterator();
-          };
-      Dataset<Row> positions =
-          docs.select(Columns.ID, Columns.TEXT).flatMap(explode, Encoders.row(posSchema));
-      Dataset<Row> cold =
-          positions.filter(col("lp").isNull()).drop("lp").join(pn, s(n)).select(Columns.ID, "lp");
-      Dataset<Row> all =
-          positions.filter(col("lp").isNotNull()).select(Columns.ID, "lp").union(cold);
-      Dataset<Row> perDoc =
-          all.groupBy(Columns.ID).agg(sum(col("lp")).as("lpf"), count(lit(1)).as("positions"));
-      // materialise before the intermediate tables are released
-      Dataset<Row> result = finish(perDoc).persist(StorageLevel.MEMORY_AND_DISK());
-      result.count();
-      timer.lap("score_documents");
-      return result;
+      timer.lap("probabilities");
+      // 5
+      return scoreDocuments(spark, docs, p, t[n], pn, stats, timer);
     } finally {
       for (Dataset<Row> x : persisted) {
         x.unpersist();
       }
     }
+  }
+
+  /**
+   * Steps 3-4: discounts and history stats per order, then P_k bottom up. Returns P_n as (s_n, lp)
+   * with lp = ln P in fixed point; persisted tables are added to {@code persisted}.
+   */
+  private static Dataset<Row> probabilities(
+      Dataset<Row>[] t, int n, Map<String, Object> stats, List<Dataset<Row>> persisted) {
+    long vocab = t[1].count();
+    Dataset<Row> lower = null;
+    Map<String, Object> orders = new LinkedHashMap<>();
+    for (int k = 1; k <= n; k++) {
+      Discounts d = discounts(t[k]);
+      Dataset<Row> ctx =
+          t[k].groupBy(col(c(k)))
+              .agg(
+                  sum(col("a")).as("sum"),
+                  sum(when(col("a").equalTo(1), 1L).otherwise(0L)).as("n1"),
+                  sum(when(col("a").equalTo(2), 1L).otherwise(0L)).as("n2"),
+                  sum(when(col("a").geq(3), 1L).otherwise(0L)).as("n3"));
+      Dataset<Row> j = t[k].join(ctx, c(k));
+      Column lowerP;
+      if (k == 1) {
+        lowerP = lit(1.0 / vocab);
+      } else {
+        j = j.join(lower.withColumnRenamed("p", "plow"), s(k - 1));
+        lowerP = col("plow");
+      }
+      Dataset<Row> pk =
+          j.select(
+              col(s(k)),
+              kn(d).apply(col("a"), col("sum"), col("n1"), col("n2"), col("n3"), lowerP).as("p"));
+      pk.persist(StorageLevel.MEMORY_AND_DISK());
+      persisted.add(pk);
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("distinct", t[k].count());
+      o.put("D1", d.d1());
+      o.put("D2", d.d2());
+      o.put("D3+", d.d3());
+      orders.put(String.valueOf(k), o);
+      lower = pk;
+    }
+    stats.put("orders", orders);
+    return lower.select(
+        col(s(n)),
+        functions
+            .udf(
+                (org.apache.spark.sql.api.java.UDF1<Double, Long>)
+                    x -> DocScore.toFixed(StrictMath.log(x)),
+                DataTypes.LongType)
+            .apply(col("p"))
+            .as("lp"));
+  }
+
+  /**
+   * Step 5: every position of every document joined to P_n (the heaviest n-grams from a broadcast
+   * map instead), summed per document in fixed point. Returned persisted and materialised, so the
+   * caller may release the gram tables.
+   */
+  private static Dataset<Row> scoreDocuments(
+      SparkSession spark,
+      Dataset<Row> docs,
+      CommonnessParams p,
+      Dataset<Row> tn,
+      Dataset<Row> pn,
+      Map<String, Object> stats,
+      Timer timer) {
+    int n = p.order();
+    Tokenizer tok = p.tokenizer();
+    Map<Long, Long> hot = new HashMap<>();
+    for (Row r :
+        tn.filter(col("a").geq(HOT_MIN_COUNT))
+            .orderBy(col("a").desc(), col(s(n)))
+            .limit(HOT_MAX_KEYS)
+            .select(s(n))
+            .join(pn, s(n))
+            .collectAsList()) {
+      hot.put(r.getLong(0), r.getLong(1));
+    }
+    stats.put("hot_ngrams", hot.size());
+    timer.lap("hot_ngrams");
+    Broadcast<Map<Long, Long>> hotB = new JavaSparkContext(spark.sparkContext()).broadcast(hot);
+    StructType posSchema =
+        new StructType()
+            .add(Columns.ID, DataTypes.StringType, false)
+            .add(s(n), DataTypes.LongType, false)
+            .add("lp", DataTypes.LongType, true);
+    FlatMapFunction<Row, Row> explode =
+        r -> {
+          String id = r.getString(0);
+          Map<Long, Long> h = hotB.value();
+          List<Row> out = new ArrayList<>();
+          NGrams.forEachPosition(
+              tok.tokenIds(r.getString(1)),
+              n,
+              (pos, sk, ck) -> out.add(RowFactory.create(id, sk[n - 1], h.get(sk[n - 1]))));
+          return out.iterator();
+        };
+    Dataset<Row> positions =
+        docs.select(Columns.ID, Columns.TEXT).flatMap(explode, Encoders.row(posSchema));
+    Dataset<Row> cold =
+        positions.filter(col("lp").isNull()).drop("lp").join(pn, s(n)).select(Columns.ID, "lp");
+    Dataset<Row> all = positions.filter(col("lp").isNotNull()).select(Columns.ID, "lp").union(cold);
+    Dataset<Row> perDoc =
+        all.groupBy(Columns.ID).agg(sum(col("lp")).as("lpf"), count(lit(1)).as("positions"));
+    // materialise before the intermediate tables are released
+    Dataset<Row> result = finish(perDoc).persist(StorageLevel.MEMORY_AND_DISK());
+    result.count();
+    timer.lap("score_documents");
+    return result;
   }
 
   /** id, lpf (fixed-point log-prob), positions → id, n_tokens, log_prob, commonness. */
@@ -191,13 +220,13 @@ final class ExactCommonness {
                 (org.apache.spark.sql.api.java.UDF1<Long, Double>) DocScore::fromFixed,
                 DataTypes.DoubleType)
             .apply(col("lpf"))
-            .as(Columns.LOG_PROB),
+            .as(CommonnessSignal.LOG_PROB),
         functions
             .udf(
                 (org.apache.spark.sql.api.java.UDF2<Long, Long, Double>) DocScore::commonness,
                 DataTypes.DoubleType)
             .apply(col("lpf"), col("positions"))
-            .as(Columns.COMMONNESS));
+            .as(CommonnessSignal.COMMONNESS));
   }
 
   /** t[k] for k = 1..n: s_k, a, c_k, s_{k-1}, c_{k-1}, …, s_1, c_1. */

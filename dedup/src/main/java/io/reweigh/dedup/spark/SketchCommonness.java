@@ -3,6 +3,7 @@ package io.reweigh.dedup.spark;
 import io.reweigh.core.Columns;
 import io.reweigh.core.error.PipelineErrors;
 import io.reweigh.core.spark.SparkStats;
+import io.reweigh.core.stage.Timer;
 import io.reweigh.core.text.Tokenizer;
 import io.reweigh.core.weights.RankCorrelation;
 import io.reweigh.dedup.CommonnessParams;
@@ -39,9 +40,12 @@ final class SketchCommonness {
   static final int SKETCH_SEED = 42;
 
   static Dataset<Row> score(
-      SparkSession spark, Dataset<Row> docs, CommonnessParams p, Map<String, Object> stats) {
+      SparkSession spark,
+      Dataset<Row> docs,
+      CommonnessParams p,
+      Map<String, Object> stats,
+      Timer timer) {
     checkMemory(spark, p);
-    Timer timer = new Timer(stats);
     int n = p.order();
     Tokenizer tok = p.tokenizer();
     double eps = p.eps();

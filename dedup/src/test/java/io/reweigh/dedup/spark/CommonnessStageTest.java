@@ -7,9 +7,11 @@ import io.reweigh.core.Columns;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.demo.DemoCorpus;
 import io.reweigh.core.spark.SharedSpark;
+import io.reweigh.core.stage.Timer;
 import io.reweigh.core.text.UnicodeTokenizer;
 import io.reweigh.core.weights.RankCorrelation;
 import io.reweigh.dedup.CommonnessParams;
+import io.reweigh.dedup.CommonnessSignal;
 import io.reweigh.dedup.DocScore;
 import io.reweigh.dedup.KneserNeyModel;
 import java.nio.file.Path;
@@ -72,7 +74,7 @@ class CommonnessStageTest {
     CommonnessParams p = params("softdedup.order=" + order);
     Map<String, Object> stats = new HashMap<>();
     Map<String, Row> got = new HashMap<>();
-    for (Row r : ExactCommonness.score(spark, docs, p, stats).collectAsList()) {
+    for (Row r : ExactCommonness.score(spark, docs, p, stats, new Timer()).collectAsList()) {
       got.put(r.getString(0), r);
     }
     List<Row> rows = docs.select(Columns.ID, Columns.TEXT).collectAsList();
@@ -103,13 +105,12 @@ class CommonnessStageTest {
   @Test
   void plantedDuplicatesAndBoilerplateGetLowerWeights() {
     String path = tmp.resolve("c").toString();
-    Map<String, Object> stats = CommonnessStage.run(spark, demoDf, params(), path);
+    Map<String, Object> stats = CommonnessStage.run(spark, demoDf, params(), path).toMap();
     assertEquals(2500L, stats.get("rows"));
     Dataset<Row> out =
         spark.read().parquet(path).join(demoDf.select(Columns.ID, "label"), Columns.ID);
     Map<String, Double> mean = new LinkedHashMap<>();
-    for (Row r :
-        out.groupBy("label").agg(functions.avg(Columns.WEIGHT_SOFTDEDUP)).collectAsList()) {
+    for (Row r : out.groupBy("label").agg(functions.avg(CommonnessSignal.WEIGHT)).collectAsList()) {
       mean.put(r.getString(0), r.getDouble(1));
     }
     assertTrue(mean.get(DemoCorpus.EXACT_DUP) < 0.6 * mean.get(DemoCorpus.UNIQUE), mean.toString());
@@ -117,9 +118,9 @@ class CommonnessStageTest {
         mean.get(DemoCorpus.BOILERPLATE) < 0.8 * mean.get(DemoCorpus.UNIQUE), mean.toString());
     Row agg =
         out.agg(
-                functions.avg(Columns.WEIGHT_SOFTDEDUP),
-                functions.min(Columns.WEIGHT_SOFTDEDUP),
-                functions.max(Columns.WEIGHT_SOFTDEDUP))
+                functions.avg(CommonnessSignal.WEIGHT),
+                functions.min(CommonnessSignal.WEIGHT),
+                functions.max(CommonnessSignal.WEIGHT))
             .first();
     assertEquals(1.0, agg.getDouble(0), 1e-9);
     assertTrue(agg.getDouble(1) > 0 && agg.getDouble(2) < 20, agg.toString());
@@ -132,20 +133,18 @@ class CommonnessStageTest {
     Dataset<Row> out = spark.read().parquet(path);
     Row r =
         out.agg(
-                functions.avg(Columns.WEIGHT_SOFTDEDUP),
-                functions.min(Columns.WEIGHT_SOFTDEDUP),
-                functions.max(Columns.WEIGHT_SOFTDEDUP))
+                functions.avg(CommonnessSignal.WEIGHT),
+                functions.min(CommonnessSignal.WEIGHT),
+                functions.max(CommonnessSignal.WEIGHT))
             .first();
     assertEquals(1.0, r.getDouble(0), 1e-9);
     // clipping at the 1st/99th percentile: at least 1% of documents sit on each bound
-    long atMin =
-        out.filter(functions.col(Columns.WEIGHT_SOFTDEDUP).equalTo(r.getDouble(1))).count();
-    long atMax =
-        out.filter(functions.col(Columns.WEIGHT_SOFTDEDUP).equalTo(r.getDouble(2))).count();
+    long atMin = out.filter(functions.col(CommonnessSignal.WEIGHT).equalTo(r.getDouble(1))).count();
+    long atMax = out.filter(functions.col(CommonnessSignal.WEIGHT).equalTo(r.getDouble(2))).count();
     assertTrue(atMin >= 25 && atMax >= 25, atMin + " / " + atMax);
     // weight falls as commonness rises
     List<Row> sorted =
-        out.orderBy(Columns.COMMONNESS).select(Columns.WEIGHT_SOFTDEDUP).collectAsList();
+        out.orderBy(CommonnessSignal.COMMONNESS).select(CommonnessSignal.WEIGHT).collectAsList();
     for (int i = 1; i < sorted.size(); i++) {
       assertTrue(sorted.get(i).getDouble(0) <= sorted.get(i - 1).getDouble(0) + 1e-12);
     }
@@ -156,7 +155,7 @@ class CommonnessStageTest {
     Map<String, Object> es = new HashMap<>();
     Map<String, Object> ss = new HashMap<>();
     Map<String, Double> exact = new HashMap<>();
-    for (Row r : ExactCommonness.score(spark, demoDf, params(), es).collectAsList()) {
+    for (Row r : ExactCommonness.score(spark, demoDf, params(), es, new Timer()).collectAsList()) {
       exact.put(r.getString(0), r.getDouble(3));
     }
     CommonnessParams p =
@@ -164,7 +163,7 @@ class CommonnessStageTest {
             "softdedup.mode=sketch",
             "softdedup.sketch.eps=1e-5",
             "softdedup.sketch.validation-docs=500");
-    List<Row> sketch = SketchCommonness.score(spark, demoDf, p, ss).collectAsList();
+    List<Row> sketch = SketchCommonness.score(spark, demoDf, p, ss, new Timer()).collectAsList();
     double[] a = new double[sketch.size()];
     double[] b = new double[sketch.size()];
     for (int i = 0; i < sketch.size(); i++) {
@@ -189,7 +188,7 @@ class CommonnessStageTest {
       texts.add("HOT HOT HOT HOT HOT " + "w" + (i % 17) + " x" + (i % 5) + " tail " + i);
     }
     Map<String, Object> stats = new HashMap<>();
-    ExactCommonness.score(spark, df(texts), params(), stats).count();
+    ExactCommonness.score(spark, df(texts), params(), stats, new Timer()).count();
     assertTrue(((Number) stats.get("hot_ngrams")).intValue() > 0);
     assertExactMatchesModel(df(texts), 4);
   }
@@ -214,7 +213,8 @@ class CommonnessStageTest {
     assertExactMatchesModel(df(texts), 4);
     assertExactMatchesModel(df(texts), 6);
     Map<String, Object> stats = new HashMap<>();
-    for (Row r : ExactCommonness.score(spark, df(texts), params(), stats).collectAsList()) {
+    for (Row r :
+        ExactCommonness.score(spark, df(texts), params(), stats, new Timer()).collectAsList()) {
       double c = r.getDouble(3);
       assertTrue(c > 0 && c <= 1 && Double.isFinite(r.getDouble(2)), r.toString());
     }

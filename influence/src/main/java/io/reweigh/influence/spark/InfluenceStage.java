@@ -5,8 +5,11 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.reweigh.core.Columns;
 import io.reweigh.core.spark.SparkStats;
+import io.reweigh.core.stage.StageStats;
+import io.reweigh.core.stage.Timer;
 import io.reweigh.influence.DjlRuntime;
 import io.reweigh.influence.InfluenceParams;
+import io.reweigh.influence.InfluenceSignal;
 import io.reweigh.influence.ModelCache;
 import io.reweigh.influence.ProxyLm;
 import io.reweigh.influence.SelfInfluence;
@@ -38,16 +41,16 @@ import org.apache.spark.util.LongAccumulator;
  * self-influence under the proxy LM, SI(x) = Σ_c η_c ‖∇_{θ_L} ℓ(x; θ_c)‖², in {@code mapPartitions}
  * over fixed-shape batches (one backward per batch), with each checkpoint loaded once per executor
  * JVM; then z-normalises SI over the corpus and writes id, influence_tokens, self_influence,
- * weight_presence_1, weight_presence_2 and dropped.
+ * weight_influence_1, weight_influence_2 and dropped.
  */
 public final class InfluenceStage {
   private InfluenceStage() {}
 
-  public static final String SI = "self_influence";
-  public static final String TOKENS = "influence_tokens";
-  public static final String W1 = "weight_presence_1";
-  public static final String W2 = "weight_presence_2";
-  public static final String DROPPED = "dropped";
+  public static final String SI = InfluenceSignal.SI;
+  public static final String TOKENS = InfluenceSignal.TOKENS;
+  public static final String W1 = InfluenceSignal.W1;
+  public static final String W2 = InfluenceSignal.W2;
+  public static final String DROPPED = InfluenceSignal.DROPPED;
 
   /** SI is kept to this many significant digits (see docs/influence.md, determinism). */
   static final MathContext DIGITS = new MathContext(7);
@@ -63,9 +66,9 @@ public final class InfluenceStage {
    * 2: some CPU kernels take a different (single-threaded) path with 1 thread and round
    * differently, so 1 thread would not reproduce the bytes of a run with more.
    */
-  static int threads(SparkSession spark, InfluenceParams p) {
-    if (p.threads() > 0) {
-      return p.threads();
+  public static int threads(SparkSession spark, int configured) {
+    if (configured > 0) {
+      return configured;
     }
     var conf = spark.sparkContext().getConf();
     int cores =
@@ -75,37 +78,17 @@ public final class InfluenceStage {
     return Math.max(2, cores);
   }
 
-  public static Map<String, Object> run(
+  public static StageStats run(
       SparkSession spark,
       Dataset<Row> docs,
       InfluenceParams p,
       List<ProxyModelStage.Checkpoint> checkpoints,
       String path) {
-    long t0 = System.nanoTime();
+    Timer timer = new Timer();
     Map<String, Object> stats = new LinkedHashMap<>();
-    var jsc = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext());
-    Broadcast<List<ProxyModelStage.Checkpoint>> models = jsc.broadcast(checkpoints);
-    LongAccumulator loads = spark.sparkContext().longAccumulator("reweigh.model_loads");
-    LongAccumulator batches = spark.sparkContext().longAccumulator("reweigh.influence_batches");
-    CollectionAccumulator<String> devices =
-        spark.sparkContext().collectionAccumulator("reweigh.devices");
-    int threads = threads(spark, p);
-    Dataset<Row> scored =
-        docs.select(Columns.ID, Columns.TEXT)
-            .mapPartitions(
-                score(p, models, loads, batches, devices, threads), Encoders.row(SCORED));
-    String rawPath = path + "_raw";
-    scored.write().option("compression", "zstd").parquet(rawPath);
-    double scoring = (System.nanoTime() - t0) / 1e9;
-    Dataset<Row> si = spark.read().parquet(rawPath);
+    Dataset<Row> si = scoreRaw(spark, docs, p, checkpoints, path + "_raw", stats);
+    double scoring = timer.lap("score").elapsed();
     long n = si.count();
-    stats.put("rows", n);
-    stats.put("model_loads", loads.value());
-    stats.put("batches", batches.value());
-    stats.put("devices", new ArrayList<>(new TreeSet<>(devices.value())));
-    stats.put("checkpoints", checkpoints.size());
-    stats.put("layers", p.layers());
-    stats.put("loss_norm", p.lossNorm().name().toLowerCase(java.util.Locale.ROOT));
     stats.put("docs_per_s", n / Math.max(scoring, 1e-9));
 
     Dataset<Row> weighted = weights(si, p, n, stats);
@@ -119,18 +102,51 @@ public final class InfluenceStage {
     stats.put(W1, SparkStats.summary(written, W1));
     stats.put(W2, SparkStats.summary(written, W2));
     stats.put("dropped_rows", written.filter(col(DROPPED)).count());
+    delete(spark, path + "_raw");
+    timer.lap("weights").into(stats);
+    return StageStats.of(n, stats);
+  }
+
+  /**
+   * Self-influence of every document of {@code docs} (id, text), written to {@code rawPath} as id,
+   * influence_tokens, self_influence and read back; model facts go into {@code stats}.
+   */
+  public static Dataset<Row> scoreRaw(
+      SparkSession spark,
+      Dataset<Row> docs,
+      InfluenceParams p,
+      List<ProxyModelStage.Checkpoint> checkpoints,
+      String rawPath,
+      Map<String, Object> stats) {
+    var jsc = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext());
+    Broadcast<List<ProxyModelStage.Checkpoint>> models = jsc.broadcast(checkpoints);
+    LongAccumulator loads = spark.sparkContext().longAccumulator("reweigh.model_loads");
+    LongAccumulator batches = spark.sparkContext().longAccumulator("reweigh.influence_batches");
+    CollectionAccumulator<String> devices =
+        spark.sparkContext().collectionAccumulator("reweigh.devices");
+    int threads = threads(spark, p.threads());
+    docs.select(Columns.ID, Columns.TEXT)
+        .mapPartitions(score(p, models, loads, batches, devices, threads), Encoders.row(SCORED))
+        .write()
+        .option("compression", "zstd")
+        .parquet(rawPath);
+    stats.put("model_loads", loads.value());
+    stats.put("batches", batches.value());
+    stats.put("devices", new ArrayList<>(new TreeSet<>(devices.value())));
+    stats.put("checkpoints", checkpoints.size());
+    stats.put("layers", p.layers());
+    stats.put("loss_norm", p.lossNorm().name().toLowerCase(java.util.Locale.ROOT));
+    return spark.read().parquet(rawPath);
+  }
+
+  public static void delete(SparkSession spark, String path) {
     try {
-      new org.apache.hadoop.fs.Path(rawPath)
+      new org.apache.hadoop.fs.Path(path)
           .getFileSystem(spark.sparkContext().hadoopConfiguration())
-          .delete(new org.apache.hadoop.fs.Path(rawPath), true);
+          .delete(new org.apache.hadoop.fs.Path(path), true);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    Map<String, Object> timings = new LinkedHashMap<>();
-    timings.put("score", Math.round(scoring * 1000) / 1000.0);
-    timings.put("total", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
-    stats.put("timings_s", timings);
-    return stats;
   }
 
   private static MapPartitionsFunction<Row, Row> score(
@@ -230,7 +246,8 @@ public final class InfluenceStage {
    * clip-high] quantiles (the same as clipping exp(τz) at its quantiles, for either sign of τ); w_k
    * = exp(τ_k z) normalised to mean 1; the top drop-top-fraction by SI marked dropped.
    */
-  static Dataset<Row> weights(Dataset<Row> si, InfluenceParams p, long n, Map<String, Object> s) {
+  public static Dataset<Row> weights(
+      Dataset<Row> si, InfluenceParams p, long n, Map<String, Object> s) {
     if (n == 0) {
       return si.withColumn(W1, lit(1.0)).withColumn(W2, lit(1.0)).withColumn(DROPPED, lit(false));
     }

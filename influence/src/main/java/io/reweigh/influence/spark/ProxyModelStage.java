@@ -5,10 +5,13 @@ import static org.apache.spark.sql.functions.col;
 import ai.djl.ndarray.NDManager;
 import io.reweigh.core.Columns;
 import io.reweigh.core.hash.Sha256;
+import io.reweigh.core.json.Json;
 import io.reweigh.core.spark.SparkStats;
+import io.reweigh.core.stage.StageStats;
+import io.reweigh.core.stage.Timer;
 import io.reweigh.influence.DjlRuntime;
-import io.reweigh.influence.InfluenceParams;
 import io.reweigh.influence.ProxyLm;
+import io.reweigh.influence.ProxyModelParams;
 import io.reweigh.influence.ProxyTrainer;
 import io.reweigh.influence.Sequences;
 import java.io.IOException;
@@ -39,9 +42,9 @@ public final class ProxyModelStage {
 
   public static final String CHECKPOINTS_JSON = "checkpoints.json";
 
-  public static Map<String, Object> run(
-      SparkSession spark, Dataset<Row> docs, InfluenceParams p, String path) {
-    long t0 = System.nanoTime();
+  public static StageStats run(
+      SparkSession spark, Dataset<Row> docs, ProxyModelParams p, String path) {
+    Timer timer = new Timer();
     long seed = p.seed();
     var tok = p.tokenizer();
     int vocab = p.shape().vocab();
@@ -72,17 +75,15 @@ public final class ProxyModelStage {
       seqs.add(s);
     }
     Map<String, Object> stats = new LinkedHashMap<>();
-    stats.put("rows", (long) seqs.size());
     stats.put("train_tokens", tokens);
     if (seqs.isEmpty()) {
       throw new IllegalStateException("no documents to train the proxy LM on");
     }
-    double prepare = (System.nanoTime() - t0) / 1e9;
-    DjlRuntime.limitThreads(InfluenceStage.threads(spark, p));
+    timer.lap("prepare");
+    DjlRuntime.limitThreads(InfluenceStage.threads(spark, p.threads()));
     Path dir = new Path(path);
-    List<Map<String, Object>> written = new ArrayList<>();
+    List<CheckpointEntry> written = new ArrayList<>();
     double[] curve;
-    long t1 = System.nanoTime();
     try (NDManager root = NDManager.newBaseManager(DjlRuntime.device());
         ProxyLm model = ProxyLm.create(p.shape(), root, seed)) {
       FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -99,24 +100,14 @@ public final class ProxyModelStage {
                 String name = String.format("checkpoint-%07d.bin", step);
                 byte[] bytes = m.toBytes();
                 write(fs, new Path(dir, name), bytes);
-                Map<String, Object> c = new LinkedHashMap<>();
-                c.put("step", step);
-                c.put("eta", lr);
-                c.put("file", name);
-                c.put("sha256", sha(bytes));
-                written.add(c);
+                written.add(new CheckpointEntry(step, lr, name, sha(bytes)));
               });
       StringBuilder csv = new StringBuilder("step,loss\n");
       for (int i = 0; i < curve.length; i++) {
         csv.append(i + 1).append(',').append(curve[i]).append('\n');
       }
       write(fs, new Path(dir, "loss.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
-      write(
-          fs,
-          new Path(dir, CHECKPOINTS_JSON),
-          new com.fasterxml.jackson.databind.ObjectMapper()
-              .writerWithDefaultPrettyPrinter()
-              .writeValueAsBytes(written));
+      write(fs, new Path(dir, CHECKPOINTS_JSON), Json.MAPPER.writeValueAsBytes(written));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -124,11 +115,8 @@ public final class ProxyModelStage {
     stats.put("loss_first", mean(curve, 0, w));
     stats.put("loss_last", mean(curve, curve.length - w, curve.length));
     stats.put("checkpoints", written);
-    Map<String, Object> timings = new LinkedHashMap<>();
-    timings.put("prepare", Math.round(prepare * 1000) / 1000.0);
-    timings.put("train", Math.round((System.nanoTime() - t1) / 1e6) / 1000.0);
-    stats.put("timings_s", timings);
-    return stats;
+    timer.lap("train").into(stats);
+    return StageStats.of(seqs.size(), stats);
   }
 
   static String sha(byte[] bytes) {
@@ -160,34 +148,34 @@ public final class ProxyModelStage {
     try {
       Path d = new Path(dir);
       FileSystem fs = d.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      List<Map<String, Object>> list;
+      List<CheckpointEntry> list;
       try (var in = fs.open(new Path(d, CHECKPOINTS_JSON))) {
         list =
-            new com.fasterxml.jackson.databind.ObjectMapper()
-                .readValue(
-                    in,
-                    new com.fasterxml.jackson.core.type.TypeReference<
-                        List<Map<String, Object>>>() {});
+            Json.MAPPER.readValue(
+                in, new com.fasterxml.jackson.core.type.TypeReference<List<CheckpointEntry>>() {});
       }
       List<Checkpoint> out = new ArrayList<>();
-      for (Map<String, Object> c : list) {
-        Path f = new Path(d, (String) c.get("file"));
+      for (CheckpointEntry c : list) {
+        Path f = new Path(d, c.file());
         byte[] bytes = new byte[(int) fs.getFileStatus(f).getLen()];
         try (var in = fs.open(f)) {
           in.readFully(bytes);
         }
         String sha = sha(bytes);
-        if (!sha.equals(c.get("sha256"))) {
+        if (!sha.equals(c.sha256())) {
           throw new IllegalStateException(
               f + " does not match its sha256 in " + CHECKPOINTS_JSON + "; rerun with --force");
         }
-        out.add(new Checkpoint(sha, ((Number) c.get("eta")).doubleValue(), bytes));
+        out.add(new Checkpoint(sha, c.eta(), bytes));
       }
       return out;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** One entry of checkpoints.json: training step, η, file name and sha256. */
+  public record CheckpointEntry(int step, double eta, String file, String sha256) {}
 
   /**
    * One checkpoint: its sha256 (the model cache key), η and bytes. A plain class, not a record: it

@@ -100,6 +100,18 @@ public final class ShardWriter {
       SamplerParams params,
       Path tmpDir) {
     long n = joined.count();
+    Map<String, Object> stats = new LinkedHashMap<>();
+    Dataset<Row> weighted = weigh(joined, params, n, stats);
+    return writeShards(spark, weighted, carried, params, n, stats, tmpDir);
+  }
+
+  /**
+   * Adds {@code weight}: Π w_s^α_s over the signals (a missing score is an error naming the
+   * signal), clipped to max-weight-ratio around the median, normalised to mean 1; all 1 without
+   * signals. Clip bounds go into {@code stats}.
+   */
+  private static Dataset<Row> weigh(
+      Dataset<Row> joined, SamplerParams params, long n, Map<String, Object> stats) {
     Column raw = lit(1.0);
     for (SamplerParams.Signal s : params.signals()) {
       Row missing =
@@ -113,31 +125,46 @@ public final class ShardWriter {
       Column w = s.alpha() == 1.0 ? col(s.column()) : functions.pow(col(s.column()), s.alpha());
       raw = raw.multiply(w);
     }
-    Dataset<Row> weighted = joined.withColumn("_raw", raw);
-    Map<String, Object> stats = new LinkedHashMap<>();
+    Dataset<Row> weighted = joined.withColumn("__rw_raw", raw);
     if (params.signals().isEmpty() || n == 0) {
       weighted = weighted.withColumn(Columns.WEIGHT, lit(1.0));
     } else {
       Dataset<Row> ranked =
-          SparkStats.withRank(weighted.select(Columns.ID, "_raw"), "_raw", Columns.ID, "_r");
+          SparkStats.withRank(
+              weighted.select(Columns.ID, "__rw_raw"), "__rw_raw", Columns.ID, "__rw_r");
       double median =
-          SparkStats.valuesAtRanks(ranked, "_raw", "_r", WeightMath.quantileRank(0.5, n))[0];
+          SparkStats.valuesAtRanks(ranked, "__rw_raw", "__rw_r", WeightMath.quantileRank(0.5, n))[
+              0];
       double[] window = WeightMath.ratioWindow(median, params.maxWeightRatio());
       Column clipped =
-          functions.least(functions.greatest(col("_raw"), lit(window[0])), lit(window[1]));
-      weighted = weighted.withColumn("_clipped", clipped);
-      double mean = SparkStats.exactMean(weighted, "_clipped");
-      weighted = weighted.withColumn(Columns.WEIGHT, col("_clipped").divide(mean));
+          functions.least(functions.greatest(col("__rw_raw"), lit(window[0])), lit(window[1]));
+      weighted = weighted.withColumn("__rw_clipped", clipped);
+      double mean = SparkStats.exactMean(weighted, "__rw_clipped");
+      weighted = weighted.withColumn(Columns.WEIGHT, col("__rw_clipped").divide(mean));
       stats.put("clip_low", window[0]);
       stats.put("clip_high", window[1]);
       stats.put(
           "clipped_rows",
-          weighted.filter(col("_raw").lt(window[0]).or(col("_raw").gt(window[1]))).count());
+          weighted.filter(col("__rw_raw").lt(window[0]).or(col("__rw_raw").gt(window[1]))).count());
     }
+    return weighted;
+  }
 
+  /**
+   * Orders the weighted rows by a seeded hash of their id, cuts them into shards of exactly
+   * shardRows (ShardPlan), writes and renames them, and returns each with its sha256.
+   */
+  private static Result writeShards(
+      SparkSession spark,
+      Dataset<Row> weighted,
+      List<String> carried,
+      SamplerParams params,
+      long n,
+      Map<String, Object> stats,
+      Path tmpDir) {
     ShardPlan plan = ShardPlan.of(n, params.shardRows());
     long seed = params.seed();
-    Dataset<Row> keyed = weighted.withColumn("_order", SparkStats.seededHash(seed, Columns.ID));
+    Dataset<Row> keyed = weighted.withColumn("__rw_order", SparkStats.seededHash(seed, Columns.ID));
     List<Column> out = new ArrayList<>();
     for (String c : carried) {
       out.add(col(c));
@@ -149,18 +176,22 @@ public final class ShardWriter {
     }
     List<Column> withShard = new ArrayList<>(out);
     withShard.add(col(Columns.N_TOKENS));
-    withShard.add(col("_order"));
+    withShard.add(col("__rw_order"));
     Dataset<Row> ranked =
         SparkStats.withRank(
-                keyed.select(withShard.toArray(Column[]::new)), "_order", Columns.ID, "_rank")
-            .withColumn("_shard", functions.expr("_rank div " + params.shardRows()).cast("int"));
+                keyed.select(withShard.toArray(Column[]::new)),
+                "__rw_order",
+                Columns.ID,
+                "__rw_rank")
+            .withColumn(
+                "__rw_shard", functions.expr("__rw_rank div " + params.shardRows()).cast("int"));
     ranked.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       stats.putAll(SparkStats.summary(ranked, Columns.WEIGHT));
       Map<Integer, Row> perShard = new HashMap<>();
       for (Row r :
           ranked
-              .groupBy("_shard")
+              .groupBy("__rw_shard")
               .agg(
                   functions.count(lit(1)),
                   functions.sum(col(Columns.N_TOKENS).cast("long")),
@@ -171,14 +202,14 @@ public final class ShardWriter {
       Path rawDir = new Path(tmpDir, "raw");
       Path shardDir = new Path(tmpDir, "shards");
       List<Column> written = new ArrayList<>(out);
-      written.add(col("_shard"));
+      written.add(col("__rw_shard"));
       if (plan.numShards() > 0) {
         ranked
-            .repartition(plan.numShards(), col("_shard"))
-            .sortWithinPartitions(col("_shard"), col("_rank"))
+            .repartition(plan.numShards(), col("__rw_shard"))
+            .sortWithinPartitions(col("__rw_shard"), col("__rw_rank"))
             .select(written.toArray(Column[]::new))
             .write()
-            .partitionBy("_shard")
+            .partitionBy("__rw_shard")
             .option("compression", "zstd")
             .parquet(rawDir.toString());
       }
@@ -186,7 +217,7 @@ public final class ShardWriter {
       List<String> finals = new ArrayList<>();
       fs.mkdirs(shardDir);
       for (int i = 0; i < plan.numShards(); i++) {
-        Path part = onlyFile(fs, new Path(rawDir, "_shard=" + i));
+        Path part = onlyFile(fs, new Path(rawDir, "__rw_shard=" + i));
         Path target = new Path(shardDir, plan.name(i));
         if (!fs.rename(part, target)) {
           throw new IOException("rename " + part + " -> " + target + " failed");

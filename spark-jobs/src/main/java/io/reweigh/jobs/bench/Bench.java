@@ -130,7 +130,8 @@ public final class Bench {
     long t0 = System.nanoTime();
     Map<String, Object> stats =
         CommonnessStage.run(
-            spark, spark.read().parquet(docs), CommonnessParams.fromConfig(cfg), out.toString());
+                spark, spark.read().parquet(docs), CommonnessParams.fromConfig(cfg), out.toString())
+            .toMap();
     double t = (System.nanoTime() - t0) / 1e9;
     List<String> keep =
         new ArrayList<>(

@@ -51,7 +51,14 @@ import org.apache.spark.sql.types.StructType;
 public final class Ingest {
   private Ingest() {}
 
-  public static final String KIND = "kind";
+  /**
+   * Working columns of the ingest table carry this prefix, so that they never meet a user's column
+   * (docs/architecture.md, "Data contract"); an input column with it is rejected.
+   */
+  public static final String INTERNAL_PREFIX = "__rw_";
+
+  public static final String KIND = INTERNAL_PREFIX + "kind";
+  static final String PARSE_REASON = INTERNAL_PREFIX + "parse_reason";
   public static final String KIND_DOC = "docs";
   public static final String KIND_REJECT = "rejects";
 
@@ -80,18 +87,18 @@ public final class Ingest {
         || name.equals(Columns.REJECT_REASON)
         || name.equals(Columns.RAW)
         || name.equals(Columns.N_TOKENS)
-        || name.equals(KIND);
+        || name.startsWith(INTERNAL_PREFIX);
   }
 
   /**
    * Whether an input column is carried through to the shards (true) or is one of the mapped
    * id/text/domain columns (false); fails when its name clashes with a column reweigh writes.
    */
-  static boolean carried(String name, ResolvedConfig cfg) {
-    boolean generateIds = cfg.get(Keys.INPUT_GENERATE_IDS);
-    if (name.equals(cfg.get(Keys.INPUT_TEXT_COLUMN))
-        || name.equals(cfg.get(Keys.INPUT_DOMAIN_COLUMN))
-        || (!generateIds && name.equals(cfg.get(Keys.INPUT_ID_COLUMN)))) {
+  static boolean carried(String name, Settings cfg) {
+    boolean generateIds = cfg.generateIds();
+    if (name.equals(cfg.textColumn())
+        || name.equals(cfg.domainColumn())
+        || (!generateIds && name.equals(cfg.idColumn()))) {
       return false;
     }
     if (name.equals(Columns.ID)
@@ -114,8 +121,40 @@ public final class Ingest {
    */
   public record Classified(Dataset<Row> rows, long inputRows) {}
 
+  /**
+   * Every config value ingest reads, resolved on the driver: the ingest stage's fingerprint is the
+   * hash of exactly these keys (plus the input files'), via {@link #plan}.
+   */
+  public record Settings(
+      String idColumn,
+      String textColumn,
+      String domainColumn,
+      boolean generateIds,
+      int maxDocChars,
+      Tokenizer tokenizer)
+      implements java.io.Serializable {}
+
+  /** The ingest settings of a config (call it on a recording view to learn the keys read). */
+  public static Settings plan(ResolvedConfig cfg) {
+    return new Settings(
+        cfg.get(Keys.INPUT_ID_COLUMN),
+        cfg.get(Keys.INPUT_TEXT_COLUMN),
+        cfg.get(Keys.INPUT_DOMAIN_COLUMN),
+        cfg.get(Keys.INPUT_GENERATE_IDS),
+        cfg.get(Keys.INPUT_MAX_DOC_CHARS),
+        Tokenizers.fromConfig(cfg));
+  }
+
   /** Canonical, classified rows of the whole input, with a {@code kind} column (docs/rejects). */
   public static Classified classified(SparkSession spark, InputPlan plan, ResolvedConfig cfg) {
+    return classified(spark, plan, plan(cfg));
+  }
+
+  public static void checkFiles(Dataset<Row> written, InputPlan plan, ResolvedConfig cfg) {
+    checkFiles(written, plan, plan(cfg));
+  }
+
+  public static Classified classified(SparkSession spark, InputPlan plan, Settings cfg) {
     long[] inputRows = {0};
     Dataset<Row> rows =
         plan.format().equals(InputPlan.PARQUET)
@@ -127,14 +166,14 @@ public final class Ingest {
   // ---- Parquet -------------------------------------------------------------------------------
 
   static Dataset<Row> readParquet(
-      SparkSession spark, InputPlan plan, ResolvedConfig cfg, long[] inputRows) {
+      SparkSession spark, InputPlan plan, Settings cfg, long[] inputRows) {
     ParquetFooters.Result footers = ParquetFooters.check(spark, plan, cfg);
     boolean sameSchema = footers.sameSchema();
     inputRows[0] = footers.rows();
-    String idCol = cfg.get(Keys.INPUT_ID_COLUMN);
-    String textCol = cfg.get(Keys.INPUT_TEXT_COLUMN);
-    String domainCol = cfg.get(Keys.INPUT_DOMAIN_COLUMN);
-    boolean generateIds = cfg.get(Keys.INPUT_GENERATE_IDS);
+    String idCol = cfg.idColumn();
+    String textCol = cfg.textColumn();
+    String domainCol = cfg.domainColumn();
+    boolean generateIds = cfg.generateIds();
     Dataset<Row> df =
         spark.read().option("mergeSchema", String.valueOf(!sameSchema)).parquet(plan.files());
     Set<String> names = Set.of(df.columns());
@@ -157,7 +196,7 @@ public final class Ingest {
     }
     cols.add(col("_metadata.file_path").as(Columns.SOURCE_FILE));
     cols.add(col("_metadata.row_index").as(Columns.SOURCE_ROW));
-    cols.add(lit(null).cast("string").as("parse_reason"));
+    cols.add(lit(null).cast("string").as(PARSE_REASON));
     cols.add(lit(null).cast("string").as(Columns.RAW));
     return df.select(cols.toArray(Column[]::new));
   }
@@ -165,7 +204,7 @@ public final class Ingest {
   // ---- JSONL ---------------------------------------------------------------------------------
 
   static Dataset<Row> readJsonl(
-      SparkSession spark, InputPlan plan, ResolvedConfig cfg, long[] inputRows) {
+      SparkSession spark, InputPlan plan, Settings cfg, long[] inputRows) {
     Dataset<Row> lines =
         spark
             .read()
@@ -194,10 +233,10 @@ public final class Ingest {
         new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()).broadcast(base);
 
     // pass 2: the schema of the other fields, carried through to the shards
-    String idField = cfg.get(Keys.INPUT_ID_COLUMN);
-    String textField = cfg.get(Keys.INPUT_TEXT_COLUMN);
-    String domainField = cfg.get(Keys.INPUT_DOMAIN_COLUMN);
-    boolean generateIds = cfg.get(Keys.INPUT_GENERATE_IDS);
+    String idField = cfg.idColumn();
+    String textField = cfg.textColumn();
+    String domainField = cfg.domainColumn();
+    boolean generateIds = cfg.generateIds();
     StructType inferred =
         spark
             .read()
@@ -219,7 +258,7 @@ public final class Ingest {
             .add(Columns.DOMAIN, DataTypes.StringType)
             .add(Columns.SOURCE_FILE, DataTypes.StringType)
             .add(Columns.SOURCE_ROW, DataTypes.LongType)
-            .add("parse_reason", DataTypes.StringType)
+            .add(PARSE_REASON, DataTypes.StringType)
             .add(Columns.RAW, DataTypes.StringType);
     JsonlLineParser parser =
         new JsonlLineParser(idField, textField, domainField, generateIds, bases);
@@ -235,7 +274,7 @@ public final class Ingest {
       }
     }
     for (String c :
-        new String[] {Columns.SOURCE_FILE, Columns.SOURCE_ROW, "parse_reason", Columns.RAW}) {
+        new String[] {Columns.SOURCE_FILE, Columns.SOURCE_ROW, PARSE_REASON, Columns.RAW}) {
       cols.add(col(c));
     }
     return parsed.select(cols.toArray(Column[]::new));
@@ -343,12 +382,12 @@ public final class Ingest {
   // ---- classification ------------------------------------------------------------------------
 
   /** Adds reject reasons for content problems and duplicate ids; adds n_tokens and kind. */
-  static Dataset<Row> classify(Dataset<Row> rows, ResolvedConfig cfg) {
-    int maxChars = cfg.get(Keys.INPUT_MAX_DOC_CHARS);
+  static Dataset<Row> classify(Dataset<Row> rows, Settings cfg) {
+    int maxChars = cfg.maxDocChars();
     Column text = col(Columns.TEXT);
     Column reason =
         coalesce(
-            col("parse_reason"),
+            col(PARSE_REASON),
             when(col(Columns.ID).isNull().or(col(Columns.ID).equalTo("")), lit(R_MISSING_ID)),
             when(text.isNull(), lit(R_NULL_TEXT)),
             when(text.rlike("(?U)^\\s*$"), lit(R_EMPTY_TEXT)),
@@ -358,7 +397,7 @@ public final class Ingest {
                     lit(R_TOO_LONG + " ("),
                     length(text).cast("string"),
                     lit(" > " + maxChars + " chars)"))));
-    Dataset<Row> withReason = rows.withColumn(Columns.REJECT_REASON, reason).drop("parse_reason");
+    Dataset<Row> withReason = rows.withColumn(Columns.REJECT_REASON, reason).drop(PARSE_REASON);
 
     // duplicate ids among otherwise usable rows: the first by (file, row) wins. Rejected rows get
     // a unique key so that they neither collide nor pile up in one window partition.
@@ -366,24 +405,24 @@ public final class Ingest {
     Column location =
         concat(col(Columns.SOURCE_FILE), lit(":"), col(Columns.SOURCE_ROW).cast("string"));
     WindowSpec byId =
-        Window.partitionBy(col("_id_key"))
+        Window.partitionBy(col(INTERNAL_PREFIX + "id_key"))
             .orderBy(col(Columns.SOURCE_FILE), col(Columns.SOURCE_ROW));
     Dataset<Row> ranked =
         withReason
             .withColumn(
-                "_id_key",
+                INTERNAL_PREFIX + "id_key",
                 when(usable, col(Columns.ID)).otherwise(concat(lit("\u0000reject:"), location)))
-            .withColumn("_rn", row_number().over(byId))
-            .withColumn("_first", first(location).over(byId));
+            .withColumn(INTERNAL_PREFIX + "rn", row_number().over(byId))
+            .withColumn(INTERNAL_PREFIX + "first", first(location).over(byId));
     Column dupReason =
         when(
-            usable.and(col("_rn").gt(1)),
-            concat(lit(R_DUPLICATE_ID + " (first at "), col("_first"), lit(")")));
-    Tokenizer tok = Tokenizers.fromConfig(cfg);
+            usable.and(col(INTERNAL_PREFIX + "rn").gt(1)),
+            concat(lit(R_DUPLICATE_ID + " (first at "), col(INTERNAL_PREFIX + "first"), lit(")")));
+    Tokenizer tok = cfg.tokenizer();
     Dataset<Row> out =
         ranked
             .withColumn(Columns.REJECT_REASON, coalesce(col(Columns.REJECT_REASON), dupReason))
-            .drop("_id_key", "_rn", "_first");
+            .drop(INTERNAL_PREFIX + "id_key", INTERNAL_PREFIX + "rn", INTERNAL_PREFIX + "first");
     Column isDoc = col(Columns.REJECT_REASON).isNull();
     out =
         out.withColumn(
@@ -412,7 +451,7 @@ public final class Ingest {
    * File-level check after the rows are classified: a JSONL file none of whose lines has the text
    * field is a mapping mistake (wrong input.text-column), not a file of bad rows.
    */
-  public static void checkFiles(Dataset<Row> written, InputPlan plan, ResolvedConfig cfg) {
+  public static void checkFiles(Dataset<Row> written, InputPlan plan, Settings cfg) {
     if (!plan.format().equals(InputPlan.JSONL)) {
       return;
     }
@@ -432,7 +471,7 @@ public final class Ingest {
             .collectAsList();
     if (!bad.isEmpty()) {
       throw PipelineErrors.noTextFieldInFile(
-          bad.get(0).getString(0), cfg.get(Keys.INPUT_TEXT_COLUMN), bad.get(0).getLong(1));
+          bad.get(0).getString(0), cfg.textColumn(), bad.get(0).getLong(1));
     }
   }
 

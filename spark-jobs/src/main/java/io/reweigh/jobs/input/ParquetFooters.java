@@ -1,7 +1,6 @@
 package io.reweigh.jobs.input;
 
 import io.reweigh.core.config.Keys;
-import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.error.PipelineErrors;
 import io.reweigh.core.spark.SerializableHadoopConf;
 import java.io.Serializable;
@@ -65,7 +64,7 @@ final class ParquetFooters {
   record Result(boolean sameSchema, long rows) {}
 
   /** Checks every file; tells whether all files have the same columns, and the row count. */
-  static Result check(SparkSession spark, InputPlan plan, ResolvedConfig cfg) {
+  static Result check(SparkSession spark, InputPlan plan, Ingest.Settings cfg) {
     SerializableHadoopConf conf =
         new SerializableHadoopConf(spark.sparkContext().hadoopConfiguration());
     List<String> files = Arrays.asList(plan.files());
@@ -75,9 +74,9 @@ final class ParquetFooters {
             .parallelize(files, slices)
             .map(f -> read(f, conf))
             .collect();
-    String textCol = cfg.get(Keys.INPUT_TEXT_COLUMN);
-    String idCol = cfg.get(Keys.INPUT_ID_COLUMN);
-    boolean generateIds = cfg.get(Keys.INPUT_GENERATE_IDS);
+    String textCol = cfg.textColumn();
+    String idCol = cfg.idColumn();
+    boolean generateIds = cfg.generateIds();
     Map<String, String> first = null;
     boolean same = true;
     long rows = 0;

@@ -3,9 +3,12 @@ package io.reweigh.jobs.report;
 import static org.apache.spark.sql.functions.col;
 
 import io.reweigh.core.Columns;
+import io.reweigh.jobs.Manifest;
 import io.reweigh.jobs.stage.OutputDir;
+import io.reweigh.sampler.spark.ShardWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +27,7 @@ public final class Report {
 
   static final int BINS = 40;
 
-  public static void write(SparkSession spark, OutputDir out, Map<String, Object> manifest) {
+  public static void write(SparkSession spark, OutputDir out, Manifest manifest) {
     Dataset<Row> shards = spark.read().parquet(out.path(Columns.SHARDS_DIR));
     StringBuilder h = new StringBuilder();
     h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>reweigh report</title>")
@@ -34,32 +37,34 @@ public final class Report {
             "padding:3px 8px;text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}")
         .append("h2{margin-top:1.5em}</style></head><body>");
     h.append("<h1>reweigh report</h1>");
-    h.append("<p>version ").append(esc(manifest.get("version"))).append(", input ");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> input = (Map<String, Object>) manifest.get("input");
-    h.append(esc(input.get("path")))
+    h.append("<p>version ").append(esc(manifest.version())).append(", input ");
+    Manifest.Input input = manifest.input();
+    h.append(esc(input.path()))
         .append(" (")
-        .append(esc(input.get("format")))
+        .append(esc(input.format()))
         .append(", ")
-        .append(esc(input.get("files")))
+        .append(input.files())
         .append(" files)</p>");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> counts = (Map<String, Object>) manifest.get("counts");
+    Manifest.Counts counts = manifest.counts();
     h.append("<h2>Rows</h2><table>");
-    for (String k :
-        List.of("input_rows", "output_rows", "rejected_rows", "output_tokens", "accounting_ok")) {
+    Map<String, Object> rows = new LinkedHashMap<>();
+    rows.put("input_rows", counts.inputRows());
+    rows.put("output_rows", counts.outputRows());
+    rows.put("rejected_rows", counts.rejectedRows());
+    rows.put("output_tokens", counts.outputTokens());
+    rows.put("accounting_ok", counts.accountingOk());
+    for (Map.Entry<String, Object> e : rows.entrySet()) {
       h.append("<tr><td>")
-          .append(k)
+          .append(e.getKey())
           .append("</td><td>")
-          .append(esc(counts.get(k)))
+          .append(esc(e.getValue()))
           .append("</td></tr>");
     }
     h.append("</table>");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> reasons = (Map<String, Object>) counts.get("rejected_by_reason");
-    if (reasons != null && !reasons.isEmpty()) {
+    Map<String, Long> reasons = counts.rejectedByReason();
+    if (!reasons.isEmpty()) {
       h.append("<h2>Rejected rows by reason</h2><table><tr><th>reason</th><th>rows</th></tr>");
-      for (Map.Entry<String, Object> e : reasons.entrySet()) {
+      for (Map.Entry<String, Long> e : reasons.entrySet()) {
         h.append("<tr><td>")
             .append(esc(e.getKey()))
             .append("</td><td>")
@@ -82,26 +87,24 @@ public final class Report {
     }
     h.append("<h2>Stages</h2><pre>");
     try {
-      h.append(esc(OutputDir.JSON.writeValueAsString(manifest.get("stages"))));
+      h.append(esc(OutputDir.JSON.writeValueAsString(manifest.stages())));
     } catch (Exception e) {
       h.append(esc(e.toString()));
     }
     h.append("</pre>");
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> shardList = (List<Map<String, Object>>) manifest.get("shards");
     h.append(
         "<h2>Shards</h2><table><tr><th>path</th><th>rows</th><th>tokens</th><th>weight sum</th><th>sha256</th></tr>");
-    for (Map<String, Object> s : shardList) {
+    for (ShardWriter.ShardInfo s : manifest.shards()) {
       h.append("<tr><td>")
-          .append(esc(s.get("path")))
+          .append(esc(s.path()))
           .append("</td><td>")
-          .append(esc(s.get("rows")))
+          .append(s.rows())
           .append("</td><td>")
-          .append(esc(s.get("tokens")))
+          .append(s.tokens())
           .append("</td><td>")
-          .append(String.format(Locale.ROOT, "%.3f", ((Number) s.get("weight_sum")).doubleValue()))
+          .append(String.format(Locale.ROOT, "%.3f", s.weightSum()))
           .append("</td><td><code>")
-          .append(esc(s.get("sha256")))
+          .append(esc(s.sha256()))
           .append("</code></td></tr>");
     }
     h.append("</table></body></html>\n");

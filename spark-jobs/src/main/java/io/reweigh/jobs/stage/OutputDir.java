@@ -3,6 +3,7 @@ package io.reweigh.jobs.stage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.reweigh.core.error.PipelineErrors;
+import io.reweigh.core.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,10 +17,9 @@ import org.apache.hadoop.fs.Path;
 
 /** The output folder of a run on any Hadoop FileSystem, with small-file JSON helpers. */
 public final class OutputDir {
+  /** {@link Json#MAPPER} with map entries sorted by key (stable files). */
   public static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+      Json.MAPPER.copy().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   private final Path root;
   private final FileSystem fs;

@@ -37,14 +37,8 @@ public final class Progress extends SparkListener {
     line(name + ": started");
   }
 
-  public void stageFinished(String name, Object rows, double seconds) {
-    line(
-        String.format(
-            Locale.ROOT,
-            "%s: done, %s rows in %.1f s",
-            name,
-            rows == null ? "?" : String.format(Locale.ROOT, "%,d", ((Number) rows).longValue()),
-            seconds));
+  public void stageFinished(String name, long rows, double seconds) {
+    line(String.format(Locale.ROOT, "%s: done, %,d rows in %.1f s", name, rows, seconds));
   }
 
   @Override

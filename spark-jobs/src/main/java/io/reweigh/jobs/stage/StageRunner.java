@@ -3,6 +3,7 @@ package io.reweigh.jobs.stage;
 import io.reweigh.core.Columns;
 import io.reweigh.core.Version;
 import io.reweigh.core.hash.Sha256;
+import io.reweigh.core.stage.StageStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -22,12 +23,11 @@ public final class StageRunner {
   /** The work of one stage: write into tmp/data (and optional siblings); return its stats. */
   @FunctionalInterface
   public interface StageBody {
-    Map<String, Object> compute(Path tmpDir) throws IOException;
+    StageStats compute(Path tmpDir) throws IOException;
   }
 
   /** What happened: stats (from this run or the committed one) and whether it was skipped. */
-  public record Outcome(
-      String name, String fingerprint, Map<String, Object> stats, boolean skipped) {}
+  public record Outcome(String name, String fingerprint, StageStats stats, boolean skipped) {}
 
   private final OutputDir out;
   private final boolean force;
@@ -65,18 +65,17 @@ public final class StageRunner {
   public Outcome run(String name, String fingerprint, StageBody body) {
     Path dir = stageDir(name);
     if (!force && fingerprint.equals(committedFingerprint(name))) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> stats = out.readJson(new Path(dir, Columns.STATS));
+      StageStats stats = StageStats.fromMap(out.readJson(new Path(dir, Columns.STATS)));
       progress.line(name + ": committed result is current, skipped (use --force to recompute)");
       return new Outcome(name, fingerprint, stats, true);
     }
     Path tmp = out.newTemp(name);
     long t0 = System.nanoTime();
     progress.stageStarted(name);
-    Map<String, Object> stats;
+    StageStats stats;
     try {
       out.fs().mkdirs(tmp);
-      stats = new LinkedHashMap<>(body.compute(tmp));
+      stats = body.compute(tmp);
     } catch (IOException e) {
       out.delete(tmp);
       throw new UncheckedIOException(e);
@@ -85,13 +84,13 @@ public final class StageRunner {
       throw e;
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    stats.put("seconds", Math.round(seconds * 1000) / 1000.0);
+    stats = stats.withSeconds(seconds);
     commit(name, fingerprint, tmp, stats);
-    progress.stageFinished(name, stats.get("rows"), seconds);
+    progress.stageFinished(name, stats.rows(), seconds);
     return new Outcome(name, fingerprint, stats, false);
   }
 
-  private void commit(String name, String fingerprint, Path tmp, Map<String, Object> stats) {
+  private void commit(String name, String fingerprint, Path tmp, StageStats stats) {
     Path dir = stageDir(name);
     out.delete(new Path(dir, Columns.COMMITTED)); // invalidate first
     out.delete(dir);

@@ -1,0 +1,63 @@
+package io.reweigh.core.signal;
+
+import io.reweigh.core.config.ConfigKey;
+import io.reweigh.core.config.ResolvedConfig;
+import java.util.List;
+
+/**
+ * A weight signal as the rest of the system sees it, without Spark (docs/architecture.md, "Adding a
+ * signal"). One name serves as the value in the {@code stages} key, the folder {@code
+ * stages/<name>/}, the weight column {@code weight_<name>} and the exponent key {@code
+ * sampler.alpha.<name>}. Implementations are registered with one line in {@code
+ * META-INF/services/io.reweigh.core.signal.Signal} of their module and found by {@link Signals}.
+ *
+ * <p>The Spark computation lives in the class named by {@link #stageClass()} (an {@code
+ * io.reweigh.core.spark.SignalStage} in the module's {@code spark} package), so that config
+ * validation, docs and the sampler's plan need no Spark.
+ */
+public interface Signal {
+  /** Lower-case name: stage, folder and column suffix. */
+  String name();
+
+  /** One line for docs and the report. */
+  String description();
+
+  /** Position in listings and in the default {@code stages} value (lower first). */
+  int order();
+
+  /** Whether {@code stages} contains this signal by default. */
+  boolean enabledByDefault();
+
+  /** The config keys this signal reads (registered with the base keys of {@code Keys}). */
+  List<ConfigKey<?>> keys();
+
+  /** The weight columns of the score table the sampler reads. */
+  Outputs outputs(ResolvedConfig cfg);
+
+  /** Fully qualified name of the Spark stage class (public, no-argument constructor). */
+  String stageClass();
+
+  /**
+   * What the sampler takes from a score table: the weight column that enters Π w^α, further columns
+   * carried to the shards, and optionally a boolean column whose true rows go to rejects/ with
+   * {@code dropReason} instead of the shards.
+   */
+  record Outputs(String weightColumn, List<String> carried, String dropColumn, String dropReason) {
+    public Outputs {
+      carried = List.copyOf(carried);
+      if ((dropColumn == null) != (dropReason == null)) {
+        throw new IllegalArgumentException("dropColumn and dropReason go together");
+      }
+    }
+
+    /** Just the weight column. */
+    public static Outputs weight(String column) {
+      return new Outputs(column, List.of(), null, null);
+    }
+  }
+
+  /** {@code weight_<name>}. */
+  default String defaultWeightColumn() {
+    return "weight_" + name();
+  }
+}

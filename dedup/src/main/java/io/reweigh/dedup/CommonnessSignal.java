@@ -1,0 +1,126 @@
+package io.reweigh.dedup;
+
+import io.reweigh.core.config.ConfigKey;
+import io.reweigh.core.config.ResolvedConfig;
+import io.reweigh.core.config.ValueParser;
+import io.reweigh.core.signal.Signal;
+import java.util.List;
+
+/**
+ * SoftDedup n-gram commonness (He et al., ACL 2024) as a signal: its config keys ({@code
+ * softdedup.*}) and its score table's columns. The Spark stage is {@code
+ * io.reweigh.dedup.spark.CommonnessSignalStage}; registered in
+ * META-INF/services/io.reweigh.core.signal.Signal.
+ */
+public final class CommonnessSignal implements Signal {
+  public static final String NAME = "commonness";
+
+  /** Score table columns: id, n_tokens, log_prob, commonness, weight_commonness. */
+  public static final String LOG_PROB = "log_prob";
+
+  public static final String COMMONNESS = "commonness";
+  public static final String WEIGHT = "weight_" + NAME;
+
+  public static final ConfigKey<Integer> ORDER =
+      ConfigKey.of(
+          "softdedup.order",
+          4,
+          ValueParser.intRange(1, 6),
+          "n-gram order of the Kneser-Ney model.");
+  public static final ConfigKey<String> MODE =
+      ConfigKey.of(
+          "softdedup.mode",
+          "exact",
+          ValueParser.oneOf("exact", "sketch"),
+          "exact: modified Kneser-Ney over exact distributed counts; sketch: count-min sketches,"
+              + " one pass, no shuffle (see docs/softdedup.md).");
+  public static final ConfigKey<Double> SKETCH_EPS =
+      ConfigKey.of(
+          "softdedup.sketch.eps",
+          1e-6,
+          ValueParser.doubleRange(0, false, 1, false),
+          "Count-min relative error: each count is over-estimated by at most eps × (all updates)"
+              + " with probability confidence. Memory ≈ 8 bytes × ceil(2/eps) × depth.");
+  public static final ConfigKey<Double> SKETCH_CONFIDENCE =
+      ConfigKey.of(
+          "softdedup.sketch.confidence",
+          0.99,
+          ValueParser.doubleRange(0, false, 1, false),
+          "Count-min confidence (1 - delta).");
+  public static final ConfigKey<Integer> SKETCH_VALIDATION_DOCS =
+      ConfigKey.of(
+          "softdedup.sketch.validation-docs",
+          2000,
+          ValueParser.intRange(0, 1_000_000),
+          "Sketch mode: score a seeded sample of this many documents in both modes and report"
+              + " their Spearman rank agreement in the manifest (0 = skip).");
+  public static final ConfigKey<String> WEIGHTING =
+      ConfigKey.of(
+          "softdedup.weighting",
+          "segmented",
+          ValueParser.oneOf("segmented", "inverse"),
+          "segmented: weight ∝ 1 / mean commonness of the document's quantile segment; inverse:"
+              + " weight ∝ 1 / commonness.");
+  public static final ConfigKey<Integer> SEGMENTS =
+      ConfigKey.of(
+          "softdedup.segments",
+          10,
+          ValueParser.intRange(1, 1000),
+          "Number of quantile segments for segmented weighting.");
+  public static final ConfigKey<Double> CLIP_LOW =
+      ConfigKey.of(
+          "softdedup.clip-low",
+          0.01,
+          ValueParser.doubleRange(0, true, 0.5, false),
+          "Weights below this quantile of all weights are raised to it.");
+  public static final ConfigKey<Double> CLIP_HIGH =
+      ConfigKey.of(
+          "softdedup.clip-high",
+          0.99,
+          ValueParser.doubleRange(0.5, false, 1, true),
+          "Weights above this quantile of all weights are lowered to it.");
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "SoftDedup n-gram commonness: common (duplicated, templated) text is down-weighted.";
+  }
+
+  @Override
+  public int order() {
+    return 10;
+  }
+
+  @Override
+  public boolean enabledByDefault() {
+    return true;
+  }
+
+  @Override
+  public List<ConfigKey<?>> keys() {
+    return List.of(
+        ORDER,
+        MODE,
+        SKETCH_EPS,
+        SKETCH_CONFIDENCE,
+        SKETCH_VALIDATION_DOCS,
+        WEIGHTING,
+        SEGMENTS,
+        CLIP_LOW,
+        CLIP_HIGH);
+  }
+
+  @Override
+  public Outputs outputs(ResolvedConfig cfg) {
+    return Outputs.weight(WEIGHT);
+  }
+
+  @Override
+  public String stageClass() {
+    return "io.reweigh.dedup.spark.CommonnessSignalStage";
+  }
+}

@@ -1,0 +1,45 @@
+package io.reweigh.jobs;
+
+import io.reweigh.core.stage.StageStats;
+import io.reweigh.sampler.spark.ShardWriter;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * manifest.json (docs/architecture.md, "Data contract"), written with snake_case names: version,
+ * resolved config, input fingerprint, counts, per-stage stats and the shards.
+ */
+public record Manifest(
+    String version,
+    String sparkVersion,
+    String mode,
+    Map<String, Object> config,
+    Input input,
+    Counts counts,
+    Map<String, StageStats> stages,
+    List<ShardWriter.ShardInfo> shards,
+    double seconds) {
+
+  /** The input as planned: path as given, format, files, bytes and their fingerprint. */
+  public record Input(String path, String format, int files, long bytes, String fingerprint) {}
+
+  /**
+   * The accounting invariant's terms: input rows = output rows + rejected rows ({@code
+   * accountingOk}), rejects by reason, and output tokens.
+   */
+  public record Counts(
+      long inputRows,
+      long outputRows,
+      long rejectedRows,
+      Map<String, Long> rejectedByReason,
+      long outputTokens,
+      boolean accountingOk) {}
+
+  /** What the ingest stage reports in its stats (and the pipeline reads back). */
+  public record IngestCounts(
+      long inputRows,
+      long usableRows,
+      long rejectedRows,
+      Map<String, Long> rejectedByReason,
+      long tokens) {}
+}
