@@ -59,6 +59,27 @@ final class Launcher {
 
   /** spark-submit --class io.reweigh.jobs.Main JAR args… */
   static Result submit(Path log, List<String> submitArgs, List<String> appArgs) throws Exception {
+    return java(log, submitCommand(submitArgs, appArgs), 600);
+  }
+
+  /** Starts a spark-submit child JVM without waiting (for tests that kill it). */
+  static Process start(Path log, List<String> submitArgs, List<String> appArgs) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(JVM_FLAGS);
+    cmd.add("-Xmx2g");
+    cmd.add("-cp");
+    cmd.add(SPARK_HOME + "/jars/*");
+    cmd.addAll(submitCommand(submitArgs, appArgs));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("SPARK_HOME", SPARK_HOME);
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+    return pb.start();
+  }
+
+  private static List<String> submitCommand(List<String> submitArgs, List<String> appArgs) {
     List<String> args = new ArrayList<>();
     args.add("org.apache.spark.deploy.SparkSubmit");
     args.addAll(submitArgs);
@@ -68,7 +89,7 @@ final class Launcher {
     args.add("spark.ui.enabled=false");
     args.add(new File(JAR).getAbsolutePath());
     args.addAll(appArgs);
-    return java(log, args, 600);
+    return args;
   }
 
   /** Runs a reweigh command straight from the jar (no SparkSubmit), e.g. generate. */

@@ -100,6 +100,61 @@ class SparkSubmitLocalIT {
         shards.stream().map(s -> s.get("sha256")).toList(),
         ((List<Map<String, Object>>) m2.get("shards")).stream().map(s -> s.get("sha256")).toList());
 
+    // crash and resume: kill -9 the driver while the influence stage runs, rerun the same
+    // command: committed stages are skipped, the half-written stage is recomputed, the bytes are
+    // those of an uninterrupted run
+    Path out3 = tmp.resolve("out3");
+    List<String> submit = List.of("--master", "local[2]", "--driver-memory", "1g");
+    killWhenTempAppears(
+        Launcher.start(tmp.resolve("kill1.log"), submit, runArgs(input, out3)), out3, "influence-");
+    assertTrue(Files.exists(out3.resolve("stages/proxy-model/_COMMITTED")));
+    assertTrue(Files.notExists(out3.resolve("stages/influence/_COMMITTED")));
+    Launcher.Result resumed =
+        Launcher.submit(tmp.resolve("resume1.log"), submit, runArgs(input, out3));
+    assertEquals(0, resumed.code(), resumed.out());
+    for (String skipped : List.of("ingest", "commonness", "proxy-model")) {
+      assertTrue(
+          resumed.out().contains(skipped + ": committed result is current, skipped"),
+          resumed.out());
+    }
+    assertTrue(resumed.out().contains("influence: started"), resumed.out());
+    assertEquals(shardHashes(m), shardHashes(manifest(out3)), "resumed = uninterrupted");
+
+    // kill -9 during the sampler of a rerun that reshards: the shards on disk stay a complete
+    // set that matches the manifest; the next rerun finishes the job
+    List<String> reshard = new java.util.ArrayList<>(runArgs(input, out3));
+    reshard.addAll(List.of("--set", "sampler.shard-rows=300"));
+    killWhenTempAppears(
+        Launcher.start(tmp.resolve("kill2.log"), submit, reshard), out3, "sampler-");
+    Map<String, Object> before = manifest(out3);
+    for (Map<String, Object> s : shardList(before)) {
+      assertEquals(s.get("sha256"), sha256(out3.resolve((String) s.get("path"))));
+    }
+    Launcher.Result finished = Launcher.submit(tmp.resolve("resume2.log"), submit, reshard);
+    assertEquals(0, finished.code(), finished.out());
+    assertEquals(3, shardList(manifest(out3)).size(), "900 rows at 300 per shard");
+
+    // a secret in the Hadoop configuration appears in no log line, manifest or report
+    String secret = "FAKE-s3a-SECRET-9f2c";
+    Path out4 = tmp.resolve("out4");
+    List<String> secretArgs = new java.util.ArrayList<>(runArgs(input, out4));
+    secretArgs.addAll(List.of("--set", "stages=[]"));
+    Launcher.Result withSecret =
+        Launcher.submit(
+            tmp.resolve("secret.log"),
+            List.of(
+                "--master",
+                "local[1]",
+                "--conf",
+                "spark.hadoop.fs.s3a.secret.key=" + secret,
+                "--conf",
+                "spark.hadoop.dfs.client.password=" + secret),
+            secretArgs);
+    assertEquals(0, withSecret.code(), withSecret.out());
+    assertTrue(!withSecret.out().contains(secret), "log");
+    assertTrue(!Files.readString(out4.resolve("manifest.json")).contains(secret), "manifest");
+    assertTrue(!Files.readString(out4.resolve("report.html")).contains(secret), "report");
+
     Launcher.Result missing =
         Launcher.submit(
             tmp.resolve("missing.log"),
@@ -119,5 +174,39 @@ class SparkSubmitLocalIT {
             List.of("--master", "local[1]"),
             List.of("validate", "--input", input.toString(), "--set", "softdedup.order=0"));
     assertEquals(2, badKey.code(), badKey.out());
+  }
+
+  /** Waits until the run's _tmp/ holds a folder named prefix*, then kills the JVM (SIGKILL). */
+  static void killWhenTempAppears(Process p, Path out, String prefix) throws Exception {
+    long deadline = System.nanoTime() + 600_000_000_000L;
+    Path tmpDir = out.resolve("_tmp");
+    boolean seen = false;
+    while (!seen && p.isAlive() && System.nanoTime() < deadline) {
+      if (Files.isDirectory(tmpDir)) {
+        try (var s = Files.list(tmpDir)) {
+          seen = s.anyMatch(f -> f.getFileName().toString().startsWith(prefix));
+        } catch (java.nio.file.NoSuchFileException e) {
+          seen = false;
+        }
+      }
+      Thread.sleep(seen ? 500 : 100);
+    }
+    assertTrue(seen && p.isAlive(), "the run reached " + prefix + " and was still running");
+    p.destroyForcibly();
+    p.waitFor();
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> manifest(Path out) throws Exception {
+    return new ObjectMapper().readValue(out.resolve("manifest.json").toFile(), Map.class);
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> shardList(Map<String, Object> m) {
+    return (List<Map<String, Object>>) m.get("shards");
+  }
+
+  static List<Object> shardHashes(Map<String, Object> m) {
+    return shardList(m).stream().map(s -> s.get("sha256")).toList();
   }
 }

@@ -88,7 +88,35 @@ public final class Pipeline {
     var hconf = spark.sparkContext().hadoopConfiguration();
     this.plan = InputPlanner.plan(o.input(), cfg, hconf);
     this.out = new OutputDir(o.output(), hconf);
+    checkOutputOutsideInput(o.input(), plan, out, hconf);
+    out.checkHoldsOnlyReweighOutput();
     this.runner = new StageRunner(out, o.force(), progress);
+  }
+
+  /**
+   * An output folder inside the input would be read as input by the next run (its shards are
+   * Parquet files): refused, naming both (exit 2).
+   */
+  static void checkOutputOutsideInput(
+      String input, InputPlan plan, OutputDir out, org.apache.hadoop.conf.Configuration conf) {
+    String root = out.root().toString() + "/";
+    boolean inside = false;
+    try {
+      Path in = new Path(input);
+      var fs = in.getFileSystem(conf);
+      if (!input.matches(".*[*?\\[{].*") && fs.exists(in) && fs.getFileStatus(in).isDirectory()) {
+        String dir = fs.makeQualified(in).toString();
+        inside = (root).startsWith(dir.endsWith("/") ? dir : dir + "/");
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    for (int i = 0; !inside && i < plan.files().length; i++) {
+      inside = plan.files()[i].startsWith(root);
+    }
+    if (inside) {
+      throw PipelineErrors.outputInsideInput(out.root().toString(), input);
+    }
   }
 
   /** A signal whose score table is committed: its outputs and the table. */

@@ -148,6 +148,28 @@ public final class PipelineErrors {
         null);
   }
 
+  public static ReweighException conflictingColumnTypes(
+      String column, String fileA, String typeA, String fileB, String typeB) {
+    return new ReweighException(
+        Kind.INPUT,
+        "Column '"
+            + column
+            + "' has type "
+            + typeA
+            + " in input file '"
+            + fileA
+            + "' but "
+            + typeB
+            + " in '"
+            + fileB
+            + "'.",
+        "the input files cannot be read as one table.",
+        "Rewrite the files with one type for '"
+            + column
+            + "', or point --input at files that agree.",
+        null);
+  }
+
   public static ReweighException noTextFieldInFile(String file, String field, long lines) {
     return new ReweighException(
         Kind.INPUT,
@@ -211,6 +233,15 @@ public final class PipelineErrors {
         "Output directory '" + path + "' cannot be used.",
         detail,
         "Choose an empty directory or one written by an earlier reweigh run.",
+        null);
+  }
+
+  public static ReweighException outputInsideInput(String output, String input) {
+    return new ReweighException(
+        Kind.USAGE,
+        "Output directory '" + output + "' is inside the input '" + input + "'.",
+        "the next run would read the shards written there as input documents.",
+        "Choose an --output folder outside the input.",
         null);
   }
 

@@ -59,15 +59,20 @@ public final class CoresetBench {
       Map<String, Object> v =
           (Map<String, Object>) st.get(CoresetSignal.NAME).details().get("validation");
       double rho = corpusSpearman(spark, out, c.get(InfluenceSignal.PHASE));
+      double withoutValidation =
+          v == null ? coreset : ((Number) v.get("coreset_stage_seconds")).doubleValue();
       System.out.printf(
           Locale.ROOT,
-          "%-7s proxy-model %7.1f s | influence (all docs) %7.1f s | coreset %7.1f s | coreset/influence %.3f"
-              + " | spearman(weight_coreset, weight_influence) all docs %.3f, validation sample %s%n",
+          "%-7s proxy-model %6.1f s | influence (all docs) %6.1f s | coreset %6.1f s, without its"
+              + " validation sample %6.1f s | coreset/influence %.3f (without validation %.3f) |"
+              + " spearman(weight_coreset, weight_influence) all docs %.3f, validation sample %s%n",
           embedding,
           st.get("proxy-model").seconds(),
           influence,
           coreset,
+          withoutValidation,
           coreset / influence,
+          withoutValidation / influence,
           rho,
           v == null
               ? "-"

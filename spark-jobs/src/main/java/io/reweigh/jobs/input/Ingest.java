@@ -71,6 +71,7 @@ public final class Ingest {
   public static final String R_NULL_TEXT = "text is null";
   public static final String R_TEXT_NOT_STRING = "text is not a string";
   public static final String R_EMPTY_TEXT = "text is empty or whitespace only";
+  public static final String R_INVALID_UTF8 = "text is not valid UTF-8";
   public static final String R_TOO_LONG = "text longer than input.max-doc-chars";
   public static final String R_MISSING_ID = "missing id";
   public static final String R_BAD_ID = "id is not a string or number";
@@ -334,6 +335,9 @@ public final class Ingest {
 
     Row parse(ObjectMapper om, String value, String file, String fileName, long line) {
       String id = generateIds ? fileName + "#" + line : null;
+      if (!value.isEmpty() && value.charAt(0) == '\uFEFF') {
+        value = value.substring(1); // a UTF-8 byte order mark at the start of a file
+      }
       if (value.isBlank()) {
         return row(id, null, null, file, line, R_BLANK_LINE, value);
       }
@@ -390,6 +394,9 @@ public final class Ingest {
             col(PARSE_REASON),
             when(col(Columns.ID).isNull().or(col(Columns.ID).equalTo("")), lit(R_MISSING_ID)),
             when(text.isNull(), lit(R_NULL_TEXT)),
+            // Parquet strings are raw bytes until decoded; JSONL lines are decoded by the reader
+            when(
+                functions.not(functions.call_function("is_valid_utf8", text)), lit(R_INVALID_UTF8)),
             when(text.rlike("(?U)^\\s*$"), lit(R_EMPTY_TEXT)),
             when(
                 length(text).gt(maxChars),

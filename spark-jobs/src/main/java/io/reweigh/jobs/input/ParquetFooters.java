@@ -80,6 +80,7 @@ final class ParquetFooters {
     Map<String, String> first = null;
     boolean same = true;
     long rows = 0;
+    Map<String, Footer> firstWith = new LinkedHashMap<>();
     for (Footer f : footers) {
       if (f.error() != null) {
         throw PipelineErrors.badParquetFile(f.file(), f.error(), null);
@@ -95,6 +96,13 @@ final class ParquetFooters {
       }
       if (!generateIds && !f.columns().containsKey(idCol)) {
         throw PipelineErrors.noIdColumn(f.file(), idCol);
+      }
+      for (Map.Entry<String, String> c : f.columns().entrySet()) {
+        Footer other = firstWith.putIfAbsent(c.getKey(), f);
+        if (other != null && !other.columns().get(c.getKey()).equals(c.getValue())) {
+          throw PipelineErrors.conflictingColumnTypes(
+              c.getKey(), other.file(), other.columns().get(c.getKey()), f.file(), c.getValue());
+        }
       }
       rows += f.rows();
       if (first == null) {

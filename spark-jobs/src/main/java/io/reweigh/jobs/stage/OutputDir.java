@@ -2,6 +2,7 @@ package io.reweigh.jobs.stage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.reweigh.core.Columns;
 import io.reweigh.core.error.PipelineErrors;
 import io.reweigh.core.json.Json;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -71,6 +73,40 @@ public final class OutputDir {
     try {
       if (fs.exists(p) && !fs.delete(p, true)) {
         throw new IOException("could not delete " + p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** What reweigh writes at the top of an output folder; anything else is not ours. */
+  static final java.util.Set<String> OURS =
+      java.util.Set.of(
+          Columns.STAGES_DIR,
+          Columns.SHARDS_DIR,
+          Columns.REJECTS_DIR,
+          Columns.MANIFEST,
+          Columns.REPORT,
+          Columns.TMP_DIR);
+
+  /**
+   * Fails (exit 2) when the folder holds an entry reweigh does not write: a run replaces shards/
+   * and rejects/ and would mix its files with someone else's. Empty folders, earlier runs and
+   * crashed runs pass; hidden files (names starting with '.') are ignored.
+   */
+  public void checkHoldsOnlyReweighOutput() {
+    try {
+      for (FileStatus st : fs.listStatus(root)) {
+        String n = st.getPath().getName();
+        if (!n.startsWith(".") && !OURS.contains(n)) {
+          throw PipelineErrors.outputNotUsable(
+              root.toString(),
+              "it holds '"
+                  + n
+                  + "', which reweigh did not write (a reweigh output has only "
+                  + String.join(", ", new java.util.TreeSet<>(OURS))
+                  + "); a run replaces shards/ and rejects/ there.");
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
