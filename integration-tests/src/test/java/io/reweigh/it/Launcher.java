@@ -37,6 +37,16 @@ final class Launcher {
 
   static Result java(Path log, List<String> args, long timeoutSeconds)
       throws IOException, InterruptedException {
+    Process p = startJava(log, args);
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + args + "\n" + Files.readString(log));
+    }
+    return new Result(p.exitValue(), Files.readString(log));
+  }
+
+  /** A child JVM (2 GB heap, Spark's JVM flags, SPARK_HOME's jars) running {@code args}. */
+  private static Process startJava(Path log, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_FLAGS);
@@ -49,12 +59,7 @@ final class Launcher {
     pb.environment().put("SPARK_HOME", SPARK_HOME);
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().put("SPARK_SCALA_VERSION", "2.13");
-    Process p = pb.start();
-    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("timed out: " + cmd + "\n" + Files.readString(log));
-    }
-    return new Result(p.exitValue(), Files.readString(log));
+    return pb.start();
   }
 
   /** spark-submit --class io.reweigh.jobs.Main JAR args… */
@@ -64,19 +69,7 @@ final class Launcher {
 
   /** Starts a spark-submit child JVM without waiting (for tests that kill it). */
   static Process start(Path log, List<String> submitArgs, List<String> appArgs) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(JVM_FLAGS);
-    cmd.add("-Xmx2g");
-    cmd.add("-cp");
-    cmd.add(SPARK_HOME + "/jars/*");
-    cmd.addAll(submitCommand(submitArgs, appArgs));
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("SPARK_HOME", SPARK_HOME);
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    pb.environment().put("SPARK_SCALA_VERSION", "2.13");
-    return pb.start();
+    return startJava(log, submitCommand(submitArgs, appArgs));
   }
 
   private static List<String> submitCommand(List<String> submitArgs, List<String> appArgs) {

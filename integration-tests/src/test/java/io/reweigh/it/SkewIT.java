@@ -81,7 +81,11 @@ class SkewIT {
                 "--conf",
                 "spark.eventLog.enabled=true",
                 "--conf",
-                "spark.eventLog.dir=" + events.toUri()),
+                "spark.eventLog.dir=" + events.toUri(),
+                "--conf",
+                "spark.eventLog.compress=false",
+                "--conf",
+                "spark.eventLog.rolling.enabled=false"),
             List.of(
                 "run",
                 "--input",
@@ -96,8 +100,8 @@ class SkewIT {
 
     // task durations per Spark stage from the event log
     Map<String, List<Long>> byStage = new HashMap<>();
-    try (var files = Files.list(events)) {
-      for (Path f : files.toList()) {
+    try (var files = Files.walk(events)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
         for (String line : Files.readAllLines(f)) {
           JsonNode e = om.readTree(line);
           if (e.path("Event").asText().equals("SparkListenerTaskEnd")) {

@@ -192,7 +192,9 @@ class StandaloneClusterIT {
             "--set",
             "coreset.hashed.dim=512",
             "--set",
-            "coreset.validation-docs=100"));
+            "coreset.kmeans-iterations=5",
+            "--set",
+            "coreset.validation-docs=0"));
 
     // reference: local mode on the same hdfs:// input
     List<String> args =

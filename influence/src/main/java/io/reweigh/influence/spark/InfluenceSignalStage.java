@@ -33,10 +33,6 @@ public final class InfluenceSignalStage implements SignalStage<InfluenceParams> 
       String dataPath,
       Map<String, String> prerequisiteDirs) {
     return InfluenceStage.run(
-        spark,
-        docs,
-        plan,
-        ProxyModelStage.read(spark, prerequisiteDirs.get(ProxyModelPrerequisite.NAME)),
-        dataPath);
+        spark, docs, plan, ProxyModelPrerequisite.checkpoints(spark, prerequisiteDirs), dataPath);
   }
 }

@@ -28,6 +28,12 @@ public final class ProxyModelPrerequisite implements SignalStage.Prerequisite<Pr
     return ProxyModelParams.fromConfig(cfg);
   }
 
+  /** The committed checkpoints, from the folder the pipeline hands a stage that needs them. */
+  public static java.util.List<ProxyModelStage.Checkpoint> checkpoints(
+      SparkSession spark, java.util.Map<String, String> prerequisiteDirs) {
+    return ProxyModelStage.read(spark, prerequisiteDirs.get(NAME));
+  }
+
   @Override
   public StageStats compute(
       SparkSession spark, Dataset<Row> docs, ProxyModelParams plan, String dataPath) {

@@ -5,7 +5,6 @@ import io.reweigh.core.spark.SignalStage;
 import io.reweigh.core.stage.StageStats;
 import io.reweigh.influence.coreset.CoresetParams;
 import io.reweigh.influence.spark.ProxyModelPrerequisite;
-import io.reweigh.influence.spark.ProxyModelStage;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -35,10 +34,6 @@ public final class CoresetSignalStage implements SignalStage<CoresetParams> {
       String dataPath,
       Map<String, String> prerequisiteDirs) {
     return CoresetStage.run(
-        spark,
-        docs,
-        plan,
-        ProxyModelStage.read(spark, prerequisiteDirs.get(ProxyModelPrerequisite.NAME)),
-        dataPath);
+        spark, docs, plan, ProxyModelPrerequisite.checkpoints(spark, prerequisiteDirs), dataPath);
   }
 }

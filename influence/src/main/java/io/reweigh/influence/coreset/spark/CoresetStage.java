@@ -74,6 +74,15 @@ public final class CoresetStage {
   static final String FEATURES = "features";
   static final String DIST = "__rw_dist";
 
+  /** The columns every document gets from propagation (the table adds self_influence, weight). */
+  static final StructType PROPAGATED =
+      new StructType()
+          .add(Columns.ID, DataTypes.StringType, false)
+          .add(CLUSTER, DataTypes.IntegerType, false)
+          .add(IS_CORESET, DataTypes.BooleanType, false)
+          .add(NN_ID, DataTypes.StringType, false)
+          .add(NN_DISTANCE, DataTypes.DoubleType, false);
+
   /** Fixed-point scale of the exact centroid sums (embedding values lie in [-1, 1]). */
   static final double FIXED = 0x1p32;
 
@@ -238,14 +247,7 @@ public final class CoresetStage {
             .add(new Object[] {r.getString(0), r.get(2), w.getDouble(2)});
       }
       Broadcast<Map<Integer, List<Object[]>>> mb = jsc.broadcast(byCluster);
-      StructType outSchema =
-          new StructType()
-              .add(Columns.ID, DataTypes.StringType, false)
-              .add(CLUSTER, DataTypes.IntegerType, false)
-              .add(IS_CORESET, DataTypes.BooleanType, false)
-              .add(NN_ID, DataTypes.StringType, false)
-              .add(NN_DISTANCE, DataTypes.DoubleType, false)
-              .add("__rw_w", DataTypes.DoubleType, false);
+      StructType outSchema = PROPAGATED.add("__rw_w", DataTypes.DoubleType, false);
       Dataset<Row> propagated =
           selected
               .select(Columns.ID, CLUSTER, IS_CORESET, FEATURES)
@@ -509,14 +511,7 @@ public final class CoresetStage {
 
   private static void emptyTable(SparkSession spark, String path) {
     StructType schema =
-        new StructType()
-            .add(Columns.ID, DataTypes.StringType, false)
-            .add(CLUSTER, DataTypes.IntegerType, false)
-            .add(IS_CORESET, DataTypes.BooleanType, false)
-            .add(NN_ID, DataTypes.StringType, false)
-            .add(NN_DISTANCE, DataTypes.DoubleType, false)
-            .add(SI, DataTypes.DoubleType, true)
-            .add(WEIGHT, DataTypes.DoubleType, false);
+        PROPAGATED.add(SI, DataTypes.DoubleType, true).add(WEIGHT, DataTypes.DoubleType, false);
     spark.createDataFrame(List.of(), schema).write().parquet(path);
   }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -172,6 +173,43 @@ class CoresetStageTest {
             .details();
     assertEquals("proxy", ps.get("embedding"));
     assertEquals(60, spark.read().parquet(c).filter("is_coreset").count());
+  }
+
+  @Test
+  void propagationOnAHandMadeCase() {
+    // cluster 0 has members a (1,0) with weight 2 and b (0,1) with weight 0.5; cluster 1 has c
+    Map<Integer, List<Object[]>> members =
+        Map.of(
+            0,
+            List.of(
+                new Object[] {"a", Vectors.dense(1, 0), 2.0},
+                new Object[] {"b", Vectors.dense(0, 1), 0.5}),
+            1,
+            List.<Object[]>of(new Object[] {"c", Vectors.dense(0.9, 0.1), 7.0}));
+    List<Row> docs =
+        List.of(
+            RowFactory.create("a", 0, true, Vectors.dense(1, 0)),
+            RowFactory.create("x", 0, false, Vectors.dense(0.9, 0.1)),
+            RowFactory.create("y", 0, false, Vectors.dense(0.2, 0.8)),
+            RowFactory.create("z", 0, false, Vectors.dense(0.5, 0.5)),
+            RowFactory.create("w", 1, false, Vectors.dense(0, 1)));
+    Map<String, Row> got = new java.util.HashMap<>();
+    CoresetStage.propagate(docs.iterator(), members)
+        .forEachRemaining(r -> got.put(r.getString(0), r));
+    assertEquals("a", got.get("a").getString(3));
+    assertEquals(0.0, got.get("a").getDouble(4));
+    assertEquals("a", got.get("x").getString(3));
+    assertEquals((double) (float) 0.02, got.get("x").getDouble(4), "squared distance");
+    assertEquals(2.0, got.get("x").getDouble(5));
+    assertEquals("b", got.get("y").getString(3));
+    assertEquals(0.5, got.get("y").getDouble(5));
+    assertEquals("a", got.get("z").getString(3), "a tie goes to the smaller id");
+    assertEquals("c", got.get("w").getString(3), "only members of the document's own cluster");
+    assertEquals(7.0, got.get("w").getDouble(5));
+    // nearest centroid: ties to the lower index
+    Row c = CoresetStage.nearestCenter(new double[][] {{0, 1}, {1, 0}}, Vectors.dense(0.5, 0.5));
+    assertEquals(0, c.getInt(0));
+    assertEquals(0.5, c.getDouble(1), 1e-7);
   }
 
   @Test
