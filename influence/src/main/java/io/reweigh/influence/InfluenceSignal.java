@@ -212,7 +212,8 @@ public final class InfluenceSignal implements Signal {
         DROP_REASON
             + " (self-influence in the top "
             + cfg.get(DROP_TOP_FRACTION)
-            + " of the corpus; influence.drop-top-fraction)");
+            + " of the corpus; influence.drop-top-fraction)",
+        List.of(W1, W2));
   }
 
   @Override

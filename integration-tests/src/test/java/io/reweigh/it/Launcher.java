@@ -47,12 +47,18 @@ final class Launcher {
 
   /** A child JVM (2 GB heap, Spark's JVM flags, SPARK_HOME's jars) running {@code args}. */
   private static Process startJava(Path log, List<String> args) throws IOException {
+    return startJava(log, List.of(), SPARK_HOME + "/jars/*", args);
+  }
+
+  private static Process startJava(
+      Path log, List<String> props, String classpath, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_FLAGS);
     cmd.add("-Xmx2g");
+    cmd.addAll(props);
     cmd.add("-cp");
-    cmd.add(SPARK_HOME + "/jars/*");
+    cmd.add(classpath);
     cmd.addAll(args);
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -83,6 +89,26 @@ final class Launcher {
     args.add(new File(JAR).getAbsolutePath());
     args.addAll(appArgs);
     return args;
+  }
+
+  /**
+   * The CLI as bin/reweigh runs it (Main from the shaded jar + Spark's jars, no SparkSubmit), with
+   * Spark settings as -Dspark.* system properties, which SparkConf reads.
+   */
+  static Result cli(Path log, List<String> sparkProps, List<String> appArgs) throws Exception {
+    List<String> args = new ArrayList<>(List.of("io.reweigh.jobs.Main"));
+    args.addAll(appArgs);
+    Process p =
+        startJava(
+            log,
+            sparkProps,
+            new File(JAR).getAbsolutePath() + File.pathSeparator + SPARK_HOME + "/jars/*",
+            args);
+    if (!p.waitFor(600, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + appArgs + "\n" + Files.readString(log));
+    }
+    return new Result(p.exitValue(), Files.readString(log));
   }
 
   /** Runs a reweigh command straight from the jar (no SparkSubmit), e.g. generate. */

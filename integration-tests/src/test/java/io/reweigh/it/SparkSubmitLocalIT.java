@@ -177,6 +177,68 @@ class SparkSubmitLocalIT {
   }
 
   /** Waits until the run's _tmp/ holds a folder named prefix*, then kills the JVM (SIGKILL). */
+  /**
+   * DESIGN.md §3 determinism through the CLI: local[1] with whole-file splits and local[4] with 16
+   * KB splits write byte-identical shards, in resample mode with domain targets and token-sized
+   * shards (the sampler's prefix sums, systematic sampling and cuts), with commonness computed.
+   */
+  @Test
+  void shardsDoNotDependOnParallelismOrSplitSize() throws Exception {
+    Path input = tmp.resolve("par-input");
+    Launcher.Result gen =
+        Launcher.reweigh(
+            tmp.resolve("par-gen.log"),
+            "generate",
+            "--output",
+            input.toString(),
+            "--docs",
+            "600",
+            "--files",
+            "2");
+    assertEquals(0, gen.code(), gen.out());
+    Path targets = tmp.resolve("mixture.json");
+    Files.writeString(targets, "{\"web\": 0.5, \"code\": 0.2, \"science\": 0.3}");
+    List<Map<String, Object>> manifests = new java.util.ArrayList<>();
+    String[][] runs = {
+      {"local[1]", "134217728"},
+      {"local[4]", "16384"}
+    };
+    for (String[] run : runs) {
+      Path out = tmp.resolve("par-" + run[0].replaceAll("\\W", ""));
+      Launcher.Result r =
+          Launcher.cli(
+              tmp.resolve("par-" + run[1] + ".log"),
+              List.of("-Dspark.sql.files.maxPartitionBytes=" + run[1]),
+              List.of(
+                  "run",
+                  "--master",
+                  run[0],
+                  "--input",
+                  input.toString(),
+                  "--output",
+                  out.toString(),
+                  "--set",
+                  "stages=[commonness]",
+                  "--set",
+                  "sampler.mode=resample",
+                  "--set",
+                  "sampler.target-tokens=400000",
+                  "--set",
+                  "sampler.shard-tokens=50000",
+                  "--set",
+                  "sampler.domain-targets=\"" + targets + "\""));
+      assertEquals(0, r.code(), r.out());
+      manifests.add(manifest(out));
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> set =
+        ((List<Map<String, Object>>) manifests.get(0).get("shard_sets")).get(0);
+    long tokens = ((Number) set.get("tokens")).longValue();
+    assertTrue(Math.abs(tokens - 400_000) <= 2_000, set.toString());
+    assertTrue(shardHashes(manifests.get(0)).size() >= 8, manifests.get(0).toString());
+    assertEquals(shardHashes(manifests.get(0)), shardHashes(manifests.get(1)));
+  }
+
   static void killWhenTempAppears(Process p, Path out, String prefix) throws Exception {
     long deadline = System.nanoTime() + 600_000_000_000L;
     Path tmpDir = out.resolve("_tmp");

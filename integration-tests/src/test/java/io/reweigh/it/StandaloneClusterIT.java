@@ -240,7 +240,17 @@ class StandaloneClusterIT {
         new File(tmp.toFile(), "work0").exists() || new File(tmp.toFile(), "work1").exists());
 
     // fault: one executor JVM killed while the commonness stage runs; Spark retries the lost
-    // tasks on a new executor, and the shards are still byte for byte those of the clean runs
+    // tasks on a new executor, and the shards are still byte for byte those of the clean runs.
+    // The run resumes a copy of the client-mode output without its commonness table, so only
+    // commonness and the sampler are computed again (the other stages are skipped as committed).
+    org.apache.hadoop.fs.FileUtil.copy(
+        fs,
+        new org.apache.hadoop.fs.Path("/out-client"),
+        fs,
+        new org.apache.hadoop.fs.Path("/out-fault"),
+        false,
+        fs.getConf());
+    fs.delete(new org.apache.hadoop.fs.Path("/out-fault/stages/commonness"), true);
     List<String> submit = new ArrayList<>(clusterConf());
     submit.add("--deploy-mode");
     submit.add("client");
@@ -273,6 +283,7 @@ class StandaloneClusterIT {
       Launcher.Result r = run.get();
       assertTrue(killed != null, "no executor was killed during commonness\n" + r.out());
       assertEquals(0, r.code(), r.out());
+      assertTrue(r.out().contains("influence: committed result is current, skipped"), r.out());
       Map<String, Object> m = manifest(fs, "/out-fault");
       assertEquals(
           shardHashes(refManifest),

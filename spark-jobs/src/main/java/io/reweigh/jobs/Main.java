@@ -175,6 +175,7 @@ public final class Main implements Callable<Integer> {
       ResolvedConfig cfg = opts.config();
       SparkSession spark = Sessions.create(opts.master);
       InputPlan plan = InputPlanner.plan(input, cfg, spark.sparkContext().hadoopConfiguration());
+      Pipeline.checkSamplerConfig(spark, cfg);
       Ingest.Classified c = Ingest.classified(spark, plan, cfg);
       Ingest.checkFiles(c.rows(), plan, cfg);
       long usable = 0;
@@ -369,11 +370,13 @@ public final class Main implements Callable<Integer> {
     Manifest.Counts c = s.counts();
     out.printf(
         Locale.ROOT,
-        "%nreweigh: done in %s s%n  input rows    %,d%n  output rows   %,d in %d shard(s)%n  rejected rows %,d %s%n  output        %s%n  manifest      %s/%s%n  report        %s/%s%n",
+        "%nreweigh: done in %s s%n  input rows    %,d%n  output rows   %,d in %d shard(s) (%,d rows)%n  unsampled     %,d%n  rejected rows %,d %s%n  output        %s%n  manifest      %s/%s%n  report        %s/%s%n",
         s.manifest().seconds(),
         c.inputRows(),
         c.outputRows(),
         s.shards().size(),
+        c.shardRows(),
+        c.unsampledRows(),
         c.rejectedRows(),
         c.rejectedByReason(),
         s.outputDir(),

@@ -17,6 +17,7 @@ public record Manifest(
     Input input,
     Counts counts,
     Map<String, StageStats> stages,
+    List<ShardWriter.SetResult> shardSets,
     List<ShardWriter.ShardInfo> shards,
     double seconds) {
 
@@ -24,14 +25,17 @@ public record Manifest(
   public record Input(String path, String format, int files, long bytes, String fingerprint) {}
 
   /**
-   * The accounting invariant's terms: input rows = output rows + rejected rows ({@code
-   * accountingOk}), rejects by reason, and output tokens.
+   * The accounting invariant's terms: input rows = output rows (distinct documents in the shards) +
+   * unsampled rows (resample mode: documents that drew no copy) + rejected rows ({@code
+   * accountingOk}); rejects by reason; rows and tokens over all shards (with copies and phases).
    */
   public record Counts(
       long inputRows,
       long outputRows,
+      long unsampledRows,
       long rejectedRows,
       Map<String, Long> rejectedByReason,
+      long shardRows,
       long outputTokens,
       boolean accountingOk) {}
 

@@ -90,7 +90,22 @@ public final class Pipeline {
     this.out = new OutputDir(o.output(), hconf);
     checkOutputOutsideInput(o.input(), plan, out, hconf);
     out.checkHoldsOnlyReweighOutput();
+    checkSamplerConfig(spark, cfg);
     this.runner = new StageRunner(out, o.force(), progress);
+  }
+
+  /**
+   * The sampler's settings are checked before any stage runs (shard size keys, phases without a
+   * phased signal, an unreadable or invalid domain-targets file), so that a mistake there does not
+   * surface after hours of scoring. Checks that need the data (domains) run in the sampler.
+   */
+  static void checkSamplerConfig(SparkSession spark, ResolvedConfig cfg) {
+    Map<String, Signal.Outputs> outputs = new LinkedHashMap<>();
+    for (String name : cfg.stages()) {
+      outputs.put(name, SignalStages.signal(name).outputs(cfg));
+    }
+    SamplerParams params = SamplerParams.fromConfig(cfg, outputs);
+    ShardWriter.loadTargets(spark, params.domainTargets());
   }
 
   /**
@@ -136,7 +151,7 @@ public final class Pipeline {
     }
     SampleResult sample = sample(docs, scored);
     Manifest.Counts counts = counts(ingest, sample);
-    Manifest manifest = manifest(counts, sample.shards());
+    Manifest manifest = manifest(counts, sample.written());
     try {
       out.writeAtomically(
           out.resolve(Columns.MANIFEST),
@@ -146,7 +161,7 @@ public final class Pipeline {
     }
     if (!counts.accountingOk()) {
       throw PipelineErrors.accountingBroken(
-          counts.inputRows(), counts.outputRows(), counts.rejectedRows());
+          counts.inputRows(), counts.outputRows() + counts.unsampledRows(), counts.rejectedRows());
     }
     Report.write(spark, out, manifest);
     out.delete(out.resolve(Columns.TMP_DIR));
@@ -242,7 +257,7 @@ public final class Pipeline {
     progress.stageFinished(SAMPLER, shards.rows(), seconds);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("signals", params.signals().stream().map(SamplerParams.Signal::name).toList());
-    details.put("weight", shards.weightStats());
+    details.put("weight", shards.sets().get(0).weight());
     stageStats.put(SAMPLER, StageStats.of(shards.rows(), details).withSeconds(seconds));
     return new SampleResult(shards, dropped);
   }
@@ -250,19 +265,21 @@ public final class Pipeline {
   private Manifest.Counts counts(Manifest.IngestCounts ingest, SampleResult sample) {
     long dropped = sample.dropped().values().stream().mapToLong(Long::longValue).sum();
     long rejected = ingest.rejectedRows() + dropped;
-    long outputRows = sample.shards().stream().mapToLong(ShardWriter.ShardInfo::rows).sum();
+    ShardWriter.Result w = sample.written();
     Map<String, Long> byReason = new LinkedHashMap<>(ingest.rejectedByReason());
     sample.dropped().forEach((reason, n) -> byReason.merge(reason, n, Long::sum));
     return new Manifest.Counts(
         ingest.inputRows(),
-        outputRows,
+        w.documents(),
+        w.unsampled(),
         rejected,
         byReason,
+        w.rows(),
         sample.shards().stream().mapToLong(ShardWriter.ShardInfo::tokens).sum(),
-        ingest.inputRows() == outputRows + rejected);
+        ingest.inputRows() == w.documents() + w.unsampled() + rejected);
   }
 
-  private Manifest manifest(Manifest.Counts counts, List<ShardWriter.ShardInfo> shards) {
+  private Manifest manifest(Manifest.Counts counts, ShardWriter.Result written) {
     return new Manifest(
         Version.get(),
         spark.version(),
@@ -276,7 +293,8 @@ public final class Pipeline {
             plan.fingerprint().hash()),
         counts,
         stageStats,
-        shards,
+        written.sets(),
+        written.shards(),
         Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
   }
 

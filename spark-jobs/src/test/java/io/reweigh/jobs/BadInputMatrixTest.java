@@ -243,6 +243,26 @@ class BadInputMatrixTest {
     assertEquals(2, range.code());
     assertTrue(range.err().contains("'sampler.shard-rows': 0"), range.err());
 
+    // sampler settings are checked before any stage runs
+    MainTest.Result twice =
+        run(in, tmp.resolve("o4"), "sampler.shard-rows=3", "sampler.shard-bytes=5000");
+    assertEquals(2, twice.code(), twice.err());
+    assertTrue(twice.err().contains("Shard size is set twice"), twice.err());
+    Path mix = tmp.resolve("mix.json");
+    Files.writeString(mix, "{\"web\": 0.7, \"code\": 0.2}");
+    MainTest.Result sum = run(in, tmp.resolve("o5"), "sampler.domain-targets=\"" + mix + "\"");
+    assertEquals(2, sum.code(), sum.err());
+    assertTrue(sum.err().contains("The domain targets file " + mix + " sum to 0.9"), sum.err());
+    assertFalse(Files.exists(tmp.resolve("o5").resolve(Columns.STAGES_DIR)), "before any stage");
+    Files.writeString(mix, "{\"web\": 1.0}");
+    MainTest.Result unnamed = run(in, tmp.resolve("o6"), "sampler.domain-targets=\"" + mix + "\"");
+    assertEquals(2, unnamed.code(), unnamed.err());
+    assertTrue(unnamed.err().contains("have no domain (e.g. id 1)"), unnamed.err());
+    MainTest.Result phases =
+        run(in, tmp.resolve("o7"), "stages=[commonness]", "sampler.phases=true");
+    assertEquals(2, phases.code(), phases.err());
+    assertTrue(phases.err().contains("none of the signals in use [commonness]"), phases.err());
+
     // output inside the input folder
     MainTest.Result inside = run(in, in.resolve("out"));
     assertEquals(2, inside.code(), inside.err());

@@ -145,7 +145,9 @@ class PipelineTest {
             "output_rows",
             "output_tokens",
             "rejected_by_reason",
-            "rejected_rows"),
+            "rejected_rows",
+            "shard_rows",
+            "unsampled_rows"),
         counts.keySet(),
         "manifest field names are snake_case");
     assertEquals(3, shards.size());
@@ -168,6 +170,7 @@ class PipelineTest {
             "domain",
             "label",
             "url",
+            "n_tokens",
             "weight",
             "weight_commonness",
             "weight_influence_2",
@@ -245,7 +248,9 @@ class PipelineTest {
   void noSignalsGiveUniformWeights() {
     Pipeline.Summary s = run(tmp.resolve("uniform"), cfg("stages=[]"), false);
     var df = spark.read().parquet(tmp.resolve("uniform").resolve(Columns.SHARDS_DIR).toString());
-    assertEquals(List.of("id", "text", "domain", "label", "url", "weight"), List.of(df.columns()));
+    assertEquals(
+        List.of("id", "text", "domain", "label", "url", "n_tokens", "weight"),
+        List.of(df.columns()));
     assertEquals(DOCS, df.filter("weight = 1.0").count());
     assertEquals((long) DOCS, s.counts().outputRows());
   }
@@ -273,7 +278,16 @@ class PipelineTest {
     assertEquals(40, s.counts().outputRows());
     var df = spark.read().parquet(out.resolve(Columns.SHARDS_DIR).toString());
     assertEquals(
-        List.of("id", "text", "domain", "_raw", "kind", "rank", "weight", "weight_commonness"),
+        List.of(
+            "id",
+            "text",
+            "domain",
+            "_raw",
+            "kind",
+            "rank",
+            "n_tokens",
+            "weight",
+            "weight_commonness"),
         List.of(df.columns()));
     assertEquals(14, df.filter("kind = 'web'").count(), "carried unchanged");
     assertEquals(0, df.filter("_raw + rank != 100").count(), "carried unchanged");

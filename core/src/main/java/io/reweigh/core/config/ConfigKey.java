@@ -17,24 +17,39 @@ public final class ConfigKey<T> {
   private final ValueParser<T> parser;
   private final String help;
   private final boolean affectsOutput;
+  private final boolean objectValued;
 
   private ConfigKey(
-      String key, T defaultValue, ValueParser<T> parser, String help, boolean affectsOutput) {
+      String key,
+      T defaultValue,
+      ValueParser<T> parser,
+      String help,
+      boolean affectsOutput,
+      boolean objectValued) {
     this.key = Objects.requireNonNull(key);
     this.defaultValue = defaultValue;
     this.parser = Objects.requireNonNull(parser);
     this.help = Objects.requireNonNull(help);
     this.affectsOutput = affectsOutput;
+    this.objectValued = objectValued;
   }
 
   /** A key whose value can change a stage's output (the usual case). */
   public static <T> ConfigKey<T> of(String key, T def, ValueParser<T> parser, String help) {
-    return new ConfigKey<>(key, def, parser, help, true);
+    return new ConfigKey<>(key, def, parser, help, true, false);
+  }
+
+  /**
+   * A key whose value may be a whole HOCON object ({@code sampler.domain-targets { web: 0.5 }}):
+   * the loader hands the object to the parser instead of reading its fields as keys.
+   */
+  public static <T> ConfigKey<T> object(String key, T def, ValueParser<T> parser, String help) {
+    return new ConfigKey<>(key, def, parser, help, true, true);
   }
 
   /** A key that only changes how fast or where work runs: left out of stage fingerprints. */
   public static <T> ConfigKey<T> tuning(String key, T def, ValueParser<T> parser, String help) {
-    return new ConfigKey<>(key, def, parser, help, false);
+    return new ConfigKey<>(key, def, parser, help, false, false);
   }
 
   public String key() {
@@ -52,6 +67,11 @@ public final class ConfigKey<T> {
 
   public boolean affectsOutput() {
     return affectsOutput;
+  }
+
+  /** Whether the value may be a HOCON object (see {@link #object}). */
+  public boolean objectValued() {
+    return objectValued;
   }
 
   /** What a valid value looks like, for errors and docs ("an integer from 1 to 6"). */

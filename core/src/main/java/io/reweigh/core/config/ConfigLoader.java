@@ -75,6 +75,13 @@ public final class ConfigLoader {
 
   static Map<String, Object> flatten(Config c) {
     Map<String, Object> out = new LinkedHashMap<>();
+    // object-valued keys are taken whole, so their fields are not mistaken for unknown keys
+    for (ConfigKey<?> k : Keys.all()) {
+      if (k.objectValued() && c.hasPath(k.key())) {
+        out.put(k.key(), c.getValue(k.key()).unwrapped());
+        c = c.withoutPath(k.key());
+      }
+    }
     for (Map.Entry<String, ConfigValue> e : c.entrySet()) {
       out.put(e.getKey(), e.getValue().unwrapped());
     }

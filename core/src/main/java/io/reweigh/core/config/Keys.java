@@ -92,22 +92,88 @@ public final class Keys {
           ConfigKey.of(
               "sampler.mode",
               "weighted",
-              ValueParser.oneOf("weighted"),
-              "weighted: every usable document once with a weight column."));
+              ValueParser.oneOf("weighted", "resample"),
+              "weighted: every usable document once with a weight column; resample: a document"
+                  + " appears ⌊w·r⌋ or ⌊w·r⌋+1 times (seeded systematic sampling), r chosen so"
+                  + " the shards hold sampler.target-tokens tokens."));
+  public static final ConfigKey<Long> SAMPLER_TARGET_TOKENS =
+      add(
+          ConfigKey.of(
+              "sampler.target-tokens",
+              0L,
+              ValueParser.longRange(0, Long.MAX_VALUE),
+              "resample mode: tokens the shards hold, met within 0.5% (0 = the usable input's"
+                  + " tokens). With sampler.phases, split between the phases by"
+                  + " sampler.phase-split."));
   public static final ConfigKey<Double> SAMPLER_MAX_WEIGHT_RATIO =
       add(
           ConfigKey.of(
               "sampler.max-weight-ratio",
               100.0,
               ValueParser.doubleRange(1, true, Double.POSITIVE_INFINITY, false),
-              "Clip final weights so that max weight / min weight ≤ this (around the median)."));
+              "Clip final weights so that max weight / min weight ≤ this (around the median),"
+                  + " before domain targets rescale whole domains."));
+  public static final ConfigKey<Object> SAMPLER_DOMAIN_TARGETS =
+      add(
+          ConfigKey.object(
+              "sampler.domain-targets",
+              null,
+              ValueParser.pathOrShares(),
+              "Domain mixture: a JSON file {\"domain\": share, …} (DoReMi/DoGE output; any"
+                  + " Hadoop file system) or an inline object { domain: share }. Weights are"
+                  + " rescaled within each domain so its share of the total weight (or of"
+                  + " weighted tokens, sampler.domain-share-of) is the target. Shares must sum"
+                  + " to 1; every domain with documents must be named; a named domain must have"
+                  + " documents; share 0 gives its documents weight 0."));
+  public static final ConfigKey<String> SAMPLER_DOMAIN_SHARE_OF =
+      add(
+          ConfigKey.of(
+              "sampler.domain-share-of",
+              "weight",
+              ValueParser.oneOf("weight", "tokens"),
+              "What a domain target is a share of: weight (Σ weight) or tokens (Σ weight ×"
+                  + " n_tokens, i.e. of the tokens a weighted sampler draws)."));
+  public static final ConfigKey<Boolean> SAMPLER_PHASES =
+      add(
+          ConfigKey.of(
+              "sampler.phases",
+              false,
+              ValueParser.bool(),
+              "Write two shard sets, shards/phase-1 and shards/phase-2, weighted with each"
+                  + " phase's weights of a phased signal (influence: weight_influence_1/2)."));
+  public static final ConfigKey<Double> SAMPLER_PHASE_SPLIT =
+      add(
+          ConfigKey.of(
+              "sampler.phase-split",
+              0.1,
+              ValueParser.doubleRange(0, false, 1, false),
+              "With sampler.phases: phase 1's share of the token budget (resample mode: of"
+                  + " sampler.target-tokens; weighted mode: recorded in the manifest for the"
+                  + " trainer)."));
   public static final ConfigKey<Integer> SAMPLER_SHARD_ROWS =
       add(
           ConfigKey.of(
               "sampler.shard-rows",
-              100_000,
+              null,
               ValueParser.intRange(1, Integer.MAX_VALUE),
-              "Rows per output shard (the last shard may be smaller)."));
+              "Rows per output shard (the last may be smaller). Set at most one of shard-rows,"
+                  + " shard-bytes, shard-tokens; 100000 rows when none is set."));
+  public static final ConfigKey<Long> SAMPLER_SHARD_BYTES =
+      add(
+          ConfigKey.of(
+              "sampler.shard-bytes",
+              null,
+              ValueParser.longRange(1, Long.MAX_VALUE),
+              "Target shard size in uncompressed bytes (UTF-8 bytes of string values + 8 per"
+                  + " other value); each shard is within one row of it, the last may be"
+                  + " smaller."));
+  public static final ConfigKey<Long> SAMPLER_SHARD_TOKENS =
+      add(
+          ConfigKey.of(
+              "sampler.shard-tokens",
+              null,
+              ValueParser.longRange(1, Long.MAX_VALUE),
+              "Target tokens (n_tokens) per shard; each shard is within one document of it."));
   public static final ConfigKey<Long> SAMPLER_SEED =
       add(
           ConfigKey.of(

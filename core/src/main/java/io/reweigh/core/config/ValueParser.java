@@ -38,6 +38,64 @@ public interface ValueParser<T> {
     };
   }
 
+  static ValueParser<Long> longRange(long min, long max) {
+    return new ValueParser<>() {
+      @Override
+      public Long parse(Object raw) {
+        long v = integral(raw);
+        if (v < min || v > max) {
+          throw new IllegalArgumentException();
+        }
+        return v;
+      }
+
+      @Override
+      public String expected() {
+        return max == Long.MAX_VALUE
+            ? "an integer ≥ " + min
+            : "an integer from " + min + " to " + max;
+      }
+    };
+  }
+
+  /**
+   * Either a path (a string: a JSON file on any Hadoop file system, read when the run starts) or an
+   * inline map name → number in [0, 1] (HOCON object). A map comes back sorted by name.
+   */
+  static ValueParser<Object> pathOrShares() {
+    return new ValueParser<>() {
+      @Override
+      public Object parse(Object raw) {
+        if (raw instanceof String s && !s.isBlank()) {
+          return s;
+        }
+        if (raw instanceof java.util.Map<?, ?> m && !m.isEmpty()) {
+          java.util.TreeMap<String, Double> out = new java.util.TreeMap<>();
+          for (var e : m.entrySet()) {
+            double v;
+            if (e.getValue() instanceof Number n) {
+              v = n.doubleValue();
+            } else {
+              throw new IllegalArgumentException();
+            }
+            if (!(v >= 0 && v <= 1)) {
+              throw new IllegalArgumentException();
+            }
+            out.put(String.valueOf(e.getKey()), v);
+          }
+          return java.util.Collections.unmodifiableSortedMap(out);
+        }
+        throw new IllegalArgumentException();
+      }
+
+      @Override
+      public String expected() {
+        return "a path to a JSON file {\"domain\": share, …} or an inline object"
+            + " { domain: share, … } with shares from 0 to 1";
+      }
+    };
+  }
+
   static ValueParser<Long> anyLong() {
     return new ValueParser<>() {
       @Override

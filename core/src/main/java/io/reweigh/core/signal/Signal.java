@@ -39,15 +39,28 @@ public interface Signal {
 
   /**
    * What the sampler takes from a score table: the weight column that enters Π w^α, further columns
-   * carried to the shards, and optionally a boolean column whose true rows go to rejects/ with
-   * {@code dropReason} instead of the shards.
+   * carried to the shards, optionally a boolean column whose true rows go to rejects/ with {@code
+   * dropReason} instead of the shards, and, for a signal with training phases (PRESENCE), the
+   * weight column of each phase in order (empty otherwise; used by {@code sampler.phases}).
    */
-  record Outputs(String weightColumn, List<String> carried, String dropColumn, String dropReason) {
+  record Outputs(
+      String weightColumn,
+      List<String> carried,
+      String dropColumn,
+      String dropReason,
+      List<String> phaseWeightColumns) {
     public Outputs {
       carried = List.copyOf(carried);
+      phaseWeightColumns = List.copyOf(phaseWeightColumns);
       if ((dropColumn == null) != (dropReason == null)) {
         throw new IllegalArgumentException("dropColumn and dropReason go together");
       }
+    }
+
+    /** Without phases. */
+    public Outputs(
+        String weightColumn, List<String> carried, String dropColumn, String dropReason) {
+      this(weightColumn, carried, dropColumn, dropReason, List.of());
     }
 
     /** Just the weight column. */

@@ -2,6 +2,7 @@ package io.reweigh.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +23,7 @@ class ConfigLoaderTest {
     ResolvedConfig c = ConfigLoader.load(null, List.of());
     assertEquals("auto", c.get(Keys.INPUT_FORMAT));
     assertEquals(100.0, c.get(Keys.SAMPLER_MAX_WEIGHT_RATIO));
-    assertEquals(100_000, c.get(Keys.SAMPLER_SHARD_ROWS));
+    assertNull(c.get(Keys.SAMPLER_SHARD_ROWS), "unset: the sampler uses 100000 rows");
     assertEquals(0L, c.get(Keys.SAMPLER_SEED));
     assertEquals("id", c.get(Keys.INPUT_ID_COLUMN));
   }
@@ -37,6 +38,32 @@ class ConfigLoaderTest {
     assertEquals("jsonl", c.get(Keys.INPUT_FORMAT));
     assertEquals(10, c.get(Keys.SAMPLER_SHARD_ROWS));
     assertEquals(List.of(), c.stages());
+  }
+
+  @Test
+  void domainTargetsArePathsOrWholeObjectsInFilesAndSet() throws IOException {
+    File f = tmp.resolve("mix.conf").toFile();
+    Files.writeString(
+        f.toPath(),
+        "sampler {\n  domain-targets { web: 0.6, \"code.py\": 0.4 }\n  shard-tokens = 9\n}\n");
+    ResolvedConfig c = ConfigLoader.load(f, List.of());
+    assertEquals(java.util.Map.of("web", 0.6, "code.py", 0.4), c.get(Keys.SAMPLER_DOMAIN_TARGETS));
+    assertEquals(9L, c.get(Keys.SAMPLER_SHARD_TOKENS));
+    assertEquals(
+        "hdfs://nn/mix.json",
+        ConfigLoader.load(null, List.of("sampler.domain-targets=hdfs://nn/mix.json"))
+            .get(Keys.SAMPLER_DOMAIN_TARGETS));
+    assertEquals(
+        java.util.Map.of("a", 1.0),
+        ConfigLoader.load(null, List.of("sampler.domain-targets={a: 1}"))
+            .get(Keys.SAMPLER_DOMAIN_TARGETS));
+    ReweighException e =
+        assertThrows(
+            ReweighException.class,
+            () -> ConfigLoader.load(null, List.of("sampler.domain-targets={a: lots}")));
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains("sampler.domain-targets"), e.getMessage());
+    assertTrue(e.getMessage().contains("shares from 0 to 1"), e.getMessage());
   }
 
   @Test

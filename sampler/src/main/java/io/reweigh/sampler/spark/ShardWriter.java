@@ -7,13 +7,19 @@ import io.reweigh.core.Columns;
 import io.reweigh.core.error.PipelineErrors;
 import io.reweigh.core.spark.SerializableHadoopConf;
 import io.reweigh.core.spark.SparkStats;
-import io.reweigh.core.weights.WeightMath;
+import io.reweigh.sampler.DomainStats;
+import io.reweigh.sampler.DomainTargets;
+import io.reweigh.sampler.RatioSearch;
 import io.reweigh.sampler.SamplerParams;
-import io.reweigh.sampler.ShardPlan;
+import io.reweigh.sampler.ShardSize;
+import io.reweigh.sampler.Systematic;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,45 +29,86 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Weighted mode of the sampler (DESIGN.md §4.4): joins the committed score tables to the usable
- * documents, combines the signals into one weight (product of powers, ratio-clipped around the
- * median, normalised to mean 1), orders the documents by a seeded hash of their id and writes
- * shards of exactly {@code shardRows} rows named part-NNNNN-of-MMMMM.parquet (zstd). All sums and
- * quantiles are exact (SparkStats), so the bytes do not depend on partitioning.
+ * The sampler (DESIGN.md §4.4, docs/trainers.md): joins the committed score tables to the usable
+ * documents and writes one or two shard sets. Per shard set: the final weight ({@link Weighting}:
+ * product of powers, clipped, mean 1, domain factors); in resample mode the copies ({@link
+ * Resampling}) spread through the stream by {@link Systematic#spread}; then a global order
+ * (weighted: seeded hash of the id; resample: the copies' spread positions), cut into shards by
+ * rows, bytes or tokens ({@link ShardSize}), written as part-NNNNN-of-MMMMM.parquet (zstd) with
+ * their sha256. All sums, ranks and prefixes are exact, so the bytes do not depend on partitioning.
  */
 public final class ShardWriter {
   private ShardWriter() {}
+
+  /** Shard assignments up to this many rows are broadcast to the final join. */
+  static final long BROADCAST_ROWS = 2_000_000;
+
+  /** Column holding the copy number (0-based) of a resampled row. */
+  public static final String COPY = "copy";
 
   /** One written shard, as listed in the manifest. */
   public record ShardInfo(String path, long rows, long tokens, double weightSum, String sha256)
       implements Serializable {}
 
-  /** The shards and weight statistics. */
-  public record Result(List<ShardInfo> shards, long rows, Map<String, Object> weightStats) {}
-
-  /** Columns of the docs table that are not carried to the shards. */
-  private static final Set<String> INTERNAL =
-      Set.of(
-          Columns.SOURCE_FILE,
-          Columns.SOURCE_ROW,
-          Columns.REJECT_REASON,
-          Columns.RAW,
-          Columns.N_TOKENS);
+  /**
+   * What one shard set holds, for the manifest: where, with which weights, its token budget and the
+   * ratio resampling found, rows (copies), distinct documents, tokens, documents without a copy,
+   * how many copies share a shard with another copy of their document, and per-domain totals.
+   */
+  public record SetResult(
+      String name,
+      String dir,
+      int phase,
+      Map<String, String> weightColumns,
+      double budgetShare,
+      Long targetTokens,
+      Double ratio,
+      Integer ratioEvaluations,
+      long rows,
+      long documents,
+      long tokens,
+      long unsampledDocuments,
+      Long copiesSharingAShard,
+      Integer maxCopies,
+      String shardUnit,
+      long shardTarget,
+      int numShards,
+      Map<String, Object> weight,
+      List<DomainStats> domains) {}
 
   /**
-   * Writes the shards into {@code tmpDir/shards}; the caller moves that folder into place.
+   * Every shard set, every shard (paths relative to the output), the distinct documents that are in
+   * some shard and those that are in none (resample mode: no copy drawn in any set).
+   */
+  public record Result(
+      List<SetResult> sets, List<ShardInfo> shards, long documents, long unsampled) {
+    public long rows() {
+      return shards.stream().mapToLong(ShardInfo::rows).sum();
+    }
+  }
+
+  /** Columns of the docs table that are not carried to the shards (n_tokens is: trainers count). */
+  private static final Set<String> INTERNAL =
+      Set.of(Columns.SOURCE_FILE, Columns.SOURCE_ROW, Columns.REJECT_REASON, Columns.RAW);
+
+  /**
+   * Writes the shard sets under {@code tmpDir/shards}; the caller moves that folder into place.
    *
    * @param docs usable documents (ingest table): id, text, domain, extras, n_tokens, …
-   * @param tables score table of each signal in params, keyed by signal name: id + weight column
+   * @param tables score table of each signal in params, keyed by signal name: id + weight columns
    */
   public static Result write(
       SparkSession spark,
@@ -75,137 +122,369 @@ public final class ShardWriter {
         carried.add(c);
       }
     }
-    Dataset<Row> joined = docs;
+    if (params.resample() && carried.contains(COPY)) {
+      throw PipelineErrors.usage(
+          "The input has a column named '" + COPY + "', which resample mode writes.",
+          "Rename that column in the input, or use sampler.mode=weighted.");
+    }
+    // Everything but the final write runs on a narrow table (id, domain, n_tokens, the row's
+    // byte size, signal columns): weights, budgets, copies, order and cuts. The text is read once,
+    // joined to the shard assignment and shuffled once into the shards.
+    List<Column> narrowCols =
+        new ArrayList<>(
+            List.of(
+                col(Columns.ID),
+                col(Columns.DOMAIN),
+                col(Columns.N_TOKENS),
+                carriedBytes(docs, carried).as("__rw_doc_bytes")));
+    Dataset<Row> narrow = docs.select(narrowCols.toArray(Column[]::new));
+    List<String> signalColumns = new ArrayList<>();
     for (SamplerParams.Signal s : params.signals()) {
       Dataset<Row> t = tables.get(s.name());
       if (t == null) {
         throw new IllegalStateException("no score table for signal " + s.name());
       }
-      List<Column> cols = new ArrayList<>(List.of(col(Columns.ID), col(s.column())));
-      s.carried().forEach(c -> cols.add(col(c)));
-      joined = joined.join(t.select(cols.toArray(Column[]::new)), Columns.ID, "left");
+      List<String> cols = new ArrayList<>(s.allColumns());
+      s.phaseColumns().stream().filter(c -> !cols.contains(c)).forEach(cols::add);
+      signalColumns.addAll(cols);
+      List<Column> select = new ArrayList<>(List.of(col(Columns.ID)));
+      cols.forEach(c -> select.add(col(c)));
+      narrow = narrow.join(t.select(select.toArray(Column[]::new)), Columns.ID, "left");
     }
-    joined.persist(StorageLevel.MEMORY_AND_DISK());
+    narrow.persist(StorageLevel.MEMORY_AND_DISK());
+    List<Dataset<Row>> cached = new ArrayList<>(List.of(narrow));
     try {
-      return writeJoined(spark, joined, carried, params, tmpDir);
-    } finally {
-      joined.unpersist();
-    }
-  }
-
-  private static Result writeJoined(
-      SparkSession spark,
-      Dataset<Row> joined,
-      List<String> carried,
-      SamplerParams params,
-      Path tmpDir) {
-    long n = joined.count();
-    Map<String, Object> stats = new LinkedHashMap<>();
-    Dataset<Row> weighted = weigh(joined, params, n, stats);
-    return writeShards(spark, weighted, carried, params, n, stats, tmpDir);
-  }
-
-  /**
-   * Adds {@code weight}: Π w_s^α_s over the signals (a missing score is an error naming the
-   * signal), clipped to max-weight-ratio around the median, normalised to mean 1; all 1 without
-   * signals. Clip bounds go into {@code stats}.
-   */
-  private static Dataset<Row> weigh(
-      Dataset<Row> joined, SamplerParams params, long n, Map<String, Object> stats) {
-    Column raw = lit(1.0);
-    for (SamplerParams.Signal s : params.signals()) {
-      Row missing =
-          joined
-              .filter(col(s.column()).isNull())
-              .agg(functions.count(lit(1)), functions.min(Columns.ID))
+      Row totals =
+          narrow
+              .agg(functions.count(lit(1)), functions.sum(col(Columns.N_TOKENS).cast("long")))
               .first();
-      if (missing.getLong(0) > 0) {
-        throw PipelineErrors.missingScores(s.name(), missing.getLong(0), missing.getString(1));
+      long n = totals.getLong(0);
+      long usableTokens = totals.isNullAt(1) ? 0 : totals.getLong(1);
+      DomainTargets targets = loadTargets(spark, params.domainTargets());
+      if (targets != null) {
+        Weighting.requireDomains(narrow);
       }
-      Column w = s.alpha() == 1.0 ? col(s.column()) : functions.pow(col(s.column()), s.alpha());
-      raw = raw.multiply(w);
+      List<String> added = new ArrayList<>(List.of(Columns.WEIGHT));
+      if (params.resample()) {
+        added.add(COPY);
+      }
+      added.addAll(signalColumns);
+      List<String> out = new ArrayList<>(carried);
+      out.addAll(added);
+      // every added column is a number: 8 bytes each in the shard-bytes estimate
+      Column bytes = col("__rw_doc_bytes").plus(lit(8L * added.size()));
+      Dataset<Row> full = docs.select(carried.stream().map(c -> col(c)).toArray(Column[]::new));
+      List<SetResult> sets = new ArrayList<>();
+      List<ShardInfo> shards = new ArrayList<>();
+      Dataset<Row> sampledIds = null;
+      for (SamplerParams.ShardSet set : params.shardSets()) {
+        Weighting.Weighted w = Weighting.weigh(narrow, params, set, n, targets);
+        Dataset<Row> weighted = w.rows().persist(StorageLevel.MEMORY_AND_DISK());
+        cached.add(weighted);
+        Map<String, Object> weightStats = new LinkedHashMap<>(w.stats());
+        weightStats.putAll(SparkStats.summary(weighted, Columns.WEIGHT));
+        Map<String, String> weightColumns = new LinkedHashMap<>();
+        params.signals().forEach(s -> weightColumns.put(s.name(), s.columnFor(set)));
+        SetBuilder b = new SetBuilder(set, weightColumns, weightStats, w.domains());
+        Dataset<Row> rows;
+        Column[] order;
+        if (params.resample()) {
+          Dataset<Row> copies = resample(spark, weighted, params, set, usableTokens, b);
+          cached.add(copies);
+          Dataset<Row> ids = copies.filter(col("__rw_copies").gt(0)).select(Columns.ID);
+          sampledIds = sampledIds == null ? ids : sampledIds.union(ids);
+          rows =
+              weighted
+                  .join(copies.filter(col("__rw_copies").gt(0)), Columns.ID)
+                  .withColumn(
+                      COPY,
+                      functions.explode(
+                          functions.sequence(lit(0), col("__rw_copies").minus(lit(1)))))
+                  .withColumn(
+                      "__rw_spread",
+                      spreadUdf(params.seed())
+                          .apply(col(Columns.ID), col(COPY), col("__rw_copies")));
+          order = new Column[] {col("__rw_spread"), col(Columns.ID), col(COPY)};
+        } else {
+          rows =
+              weighted.withColumn("__rw_order", SparkStats.seededHash(params.seed(), Columns.ID));
+          order = new Column[] {col("__rw_order"), col(Columns.ID)};
+          b.documents = n;
+        }
+        shards.addAll(
+            cut(
+                spark,
+                rows.withColumn("__rw_size", size(params.shardSize(), bytes)),
+                order,
+                full,
+                added,
+                out,
+                params,
+                set,
+                tmpDir,
+                b));
+        sets.add(b.build(params));
+      }
+      long documents = sampledIds == null ? n : sampledIds.distinct().count();
+      return new Result(sets, shards, documents, n - documents);
+    } finally {
+      cached.forEach(Dataset::unpersist);
     }
-    Dataset<Row> weighted = joined.withColumn("__rw_raw", raw);
-    if (params.signals().isEmpty() || n == 0) {
-      weighted = weighted.withColumn(Columns.WEIGHT, lit(1.0));
-    } else {
-      Dataset<Row> ranked =
-          SparkStats.withRank(
-              weighted.select(Columns.ID, "__rw_raw"), "__rw_raw", Columns.ID, "__rw_r");
-      double median =
-          SparkStats.valuesAtRanks(ranked, "__rw_raw", "__rw_r", WeightMath.quantileRank(0.5, n))[
-              0];
-      double[] window = WeightMath.ratioWindow(median, params.maxWeightRatio());
-      Column clipped =
-          functions.least(functions.greatest(col("__rw_raw"), lit(window[0])), lit(window[1]));
-      weighted = weighted.withColumn("__rw_clipped", clipped);
-      double mean = SparkStats.exactMean(weighted, "__rw_clipped");
-      weighted = weighted.withColumn(Columns.WEIGHT, col("__rw_clipped").divide(mean));
-      stats.put("clip_low", window[0]);
-      stats.put("clip_high", window[1]);
-      stats.put(
-          "clipped_rows",
-          weighted.filter(col("__rw_raw").lt(window[0]).or(col("__rw_raw").gt(window[1]))).count());
-    }
-    return weighted;
   }
 
   /**
-   * Orders the weighted rows by a seeded hash of their id, cuts them into shards of exactly
-   * shardRows (ShardPlan), writes and renames them, and returns each with its sha256.
+   * The shard-bytes estimate of a document's carried columns: UTF-8 bytes of string values, bytes
+   * of binary values, 8 per other value.
    */
-  private static Result writeShards(
+  private static Column carriedBytes(Dataset<Row> docs, List<String> carried) {
+    Column bytes = lit(0L);
+    for (String c : carried) {
+      StructField f = docs.schema().apply(c);
+      Column one;
+      if (f.dataType() instanceof StringType) {
+        one = functions.coalesce(functions.octet_length(col(c)).cast("long"), lit(0L));
+      } else if (f.dataType() instanceof BinaryType) {
+        one = functions.coalesce(functions.length(col(c)).cast("long"), lit(0L));
+      } else {
+        one = lit(8L);
+      }
+      bytes = bytes.plus(one);
+    }
+    return bytes;
+  }
+
+  /** Mutable collector of one shard set's numbers. */
+  private static final class SetBuilder {
+    final SamplerParams.ShardSet set;
+    final Map<String, String> weightColumns;
+    final Map<String, Object> weight;
+    List<DomainStats> domains;
+    Long targetTokens;
+    Double ratio;
+    Integer evaluations;
+    long rows;
+    long documents;
+    long tokens;
+    long unsampled;
+    Long sharing;
+    Integer maxCopies;
+    int numShards;
+
+    SetBuilder(
+        SamplerParams.ShardSet set,
+        Map<String, String> weightColumns,
+        Map<String, Object> weight,
+        List<DomainStats> domains) {
+      this.set = set;
+      this.weightColumns = weightColumns;
+      this.weight = weight;
+      this.domains = domains;
+    }
+
+    SetResult build(SamplerParams params) {
+      return new SetResult(
+          set.name(),
+          set.dir(),
+          set.phase(),
+          weightColumns,
+          set.budgetShare(),
+          targetTokens,
+          ratio,
+          evaluations,
+          rows,
+          documents,
+          tokens,
+          unsampled,
+          sharing,
+          maxCopies,
+          params.shardSize().unit().name().toLowerCase(java.util.Locale.ROOT),
+          params.shardSize().target(),
+          numShards,
+          weight,
+          domains);
+    }
+  }
+
+  /**
+   * Finds r for the shard set's token budget and returns (id, __rw_copies) of every document;
+   * records the ratio, unsampled documents and per-domain copies in {@code b}.
+   */
+  private static Dataset<Row> resample(
       SparkSession spark,
       Dataset<Row> weighted,
-      List<String> carried,
       SamplerParams params,
-      long n,
-      Map<String, Object> stats,
-      Path tmpDir) {
-    ShardPlan plan = ShardPlan.of(n, params.shardRows());
-    long seed = params.seed();
-    Dataset<Row> keyed = weighted.withColumn("__rw_order", SparkStats.seededHash(seed, Columns.ID));
-    List<Column> out = new ArrayList<>();
-    for (String c : carried) {
-      out.add(col(c));
+      SamplerParams.ShardSet set,
+      long usableTokens,
+      SetBuilder b) {
+    long budget = params.targetTokens() == 0 ? usableTokens : params.targetTokens();
+    long target = Math.round(budget * set.budgetShare());
+    b.targetTokens = target;
+    Dataset<Row> copies;
+    try (Resampling rs = new Resampling(weighted, params.seed(), set.name())) {
+      RatioSearch.Result res =
+          target == 0 ? null : rs.solve(target, Resampling.weightedTokens(weighted));
+      if (res != null && !res.withinTolerance()) {
+        throw PipelineErrors.targetTokensUnreachable(
+            target, res.tokens(), res.ratio(), res.evaluations());
+      }
+      double r = res == null ? 0 : res.ratio();
+      b.ratio = r;
+      b.evaluations = res == null ? 0 : res.evaluations();
+      copies = rs.copies(spark, r).persist(StorageLevel.MEMORY_AND_DISK());
+      copies.count();
     }
-    out.add(col(Columns.WEIGHT));
-    for (SamplerParams.Signal s : params.signals()) {
-      out.add(col(s.column()));
-      s.carried().forEach(c -> out.add(col(c)));
+    Dataset<Row> withDomain =
+        copies.join(weighted.select(Columns.ID, Columns.DOMAIN, Columns.N_TOKENS), Columns.ID);
+    Map<String, long[]> byDomain = new HashMap<>();
+    for (Row r :
+        withDomain
+            .groupBy(col(Columns.DOMAIN))
+            .agg(
+                functions.sum(col("__rw_copies").cast("long")),
+                functions.sum(col("__rw_copies").cast("long").multiply(col(Columns.N_TOKENS))),
+                functions.count(functions.when(col("__rw_copies").gt(0), lit(1))),
+                functions.max(col("__rw_copies")))
+            .collectAsList()) {
+      byDomain.put(
+          r.isNullAt(0) ? null : r.getString(0),
+          new long[] {r.getLong(1), r.getLong(2), r.getLong(3), r.getInt(4)});
     }
-    List<Column> withShard = new ArrayList<>(out);
-    withShard.add(col(Columns.N_TOKENS));
-    withShard.add(col("__rw_order"));
+    List<DomainStats> domains = new ArrayList<>();
+    long docs = 0;
+    int max = 0;
+    long all = 0;
+    for (DomainStats d : b.domains) {
+      long[] v = byDomain.getOrDefault(d.domain(), new long[4]);
+      domains.add(d.withResample(v[0], v[1]));
+      docs += v[2];
+      max = Math.max(max, (int) v[3]);
+      all += d.documents();
+    }
+    b.domains = domains;
+    b.documents = docs;
+    b.unsampled = all - docs;
+    b.maxCopies = max;
+    return copies;
+  }
+
+  private static org.apache.spark.sql.expressions.UserDefinedFunction spreadUdf(long seed) {
+    return functions.udf(
+        (org.apache.spark.sql.api.java.UDF3<String, Integer, Integer, Double>)
+            (id, k, c) -> Systematic.spread(k, c, Systematic.phase(seed, id)),
+        DataTypes.DoubleType);
+  }
+
+  /** A row's size in the shard size's unit. */
+  private static Column size(ShardSize size, Column bytes) {
+    switch (size.unit()) {
+      case ROWS:
+        return lit(1L);
+      case TOKENS:
+        return functions.coalesce(col(Columns.N_TOKENS).cast("long"), lit(0L));
+      default:
+        return bytes;
+    }
+  }
+
+  /**
+   * Orders the rows, cuts them into shards by size, writes and renames them into the shard set's
+   * folder, and returns each with its sha256.
+   */
+  private static List<ShardInfo> cut(
+      SparkSession spark,
+      Dataset<Row> rows,
+      Column[] order,
+      Dataset<Row> full,
+      List<String> added,
+      List<String> out,
+      SamplerParams params,
+      SamplerParams.ShardSet set,
+      Path tmpDir,
+      SetBuilder b) {
+    ShardSize size = params.shardSize();
+    List<String> keepNames = new ArrayList<>(List.of(Columns.ID, Columns.N_TOKENS));
+    keepNames.addAll(added);
+    List<Column> keep = new ArrayList<>();
+    keepNames.forEach(c -> keep.add(col(c)));
+    for (Column o : order) {
+      if (!keepNames.contains(o.toString())) {
+        keep.add(o);
+      }
+    }
+    keep.add(col("__rw_size"));
     Dataset<Row> ranked =
-        SparkStats.withRank(
-                keyed.select(withShard.toArray(Column[]::new)),
-                "__rw_order",
-                Columns.ID,
-                "__rw_rank")
+        OrderedScan.rankAndPrefix(
+                rows.select(keep.toArray(Column[]::new)),
+                order,
+                "__rw_size",
+                "__rw_rank",
+                "__rw_before")
             .withColumn(
-                "__rw_shard", functions.expr("__rw_rank div " + params.shardRows()).cast("int"));
+                "__rw_raw", functions.expr("__rw_before div " + size.target()).cast("long"));
     ranked.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      stats.putAll(SparkStats.summary(ranked, Columns.WEIGHT));
+      long[] raws =
+          ranked.select("__rw_raw").distinct().collectAsList().stream()
+              .mapToLong(r -> r.getLong(0))
+              .sorted()
+              .toArray();
+      long numShards = raws.length;
+      if (numShards > ShardSize.MAX_SHARDS) {
+        size.checkCount(numShards, ranked.agg(functions.sum("__rw_size")).first().getLong(0));
+      }
+      Broadcast<long[]> bc = new JavaSparkContext(spark.sparkContext()).broadcast(raws);
+      Dataset<Row> sharded =
+          ranked.withColumn(
+              "__rw_shard",
+              functions
+                  .udf(
+                      (org.apache.spark.sql.api.java.UDF1<Long, Integer>)
+                          raw -> Arrays.binarySearch(bc.value(), raw),
+                      DataTypes.IntegerType)
+                  .apply(col("__rw_raw")));
+      int shardsN = (int) numShards;
+      b.numShards = shardsN;
       Map<Integer, Row> perShard = new HashMap<>();
       for (Row r :
-          ranked
+          sharded
               .groupBy("__rw_shard")
               .agg(
                   functions.count(lit(1)),
                   functions.sum(col(Columns.N_TOKENS).cast("long")),
-                  functions.sum(col(Columns.WEIGHT).cast(DataTypes.createDecimalType(38, 18))))
+                  functions.sum(col(Columns.WEIGHT).cast(Weighting.DEC)))
               .collectAsList()) {
         perShard.put(r.getInt(0), r);
+        b.rows += r.getLong(1);
+        b.tokens += r.isNullAt(2) ? 0 : r.getLong(2);
       }
-      Path rawDir = new Path(tmpDir, "raw");
-      Path shardDir = new Path(tmpDir, "shards");
-      List<Column> written = new ArrayList<>(out);
+      if (params.resample()) {
+        Row share =
+            sharded
+                .groupBy(col(Columns.ID), col("__rw_shard"))
+                .count()
+                .filter(col("count").gt(1))
+                .agg(functions.sum(col("count").minus(1)))
+                .first();
+        b.sharing = share.isNullAt(0) ? 0L : share.getLong(0);
+      }
+      Path rawDir = new Path(tmpDir, "raw-" + set.name());
+      Path shardDir = new Path(tmpDir, set.dir());
+      List<Column> written = new ArrayList<>();
+      out.forEach(c -> written.add(col(c)));
       written.add(col("__rw_shard"));
-      if (plan.numShards() > 0) {
-        ranked
-            .repartition(plan.numShards(), col("__rw_shard"))
+      if (shardsN > 0) {
+        // the shard assignment (narrow) meets the full rows once; small assignments are
+        // broadcast, so the text is shuffled only into its shard
+        List<Column> assignment = new ArrayList<>(List.of(col(Columns.ID)));
+        added.forEach(c -> assignment.add(col(c)));
+        assignment.add(col("__rw_shard"));
+        assignment.add(col("__rw_rank"));
+        Dataset<Row> a = sharded.select(assignment.toArray(Column[]::new));
+        if (b.rows <= BROADCAST_ROWS) {
+          a = functions.broadcast(a);
+        }
+        full.join(a, Columns.ID)
+            .repartition(shardsN, col("__rw_shard"))
             .sortWithinPartitions(col("__rw_shard"), col("__rw_rank"))
             .select(written.toArray(Column[]::new))
             .write()
@@ -216,9 +495,9 @@ public final class ShardWriter {
       FileSystem fs = fs(spark, tmpDir);
       List<String> finals = new ArrayList<>();
       fs.mkdirs(shardDir);
-      for (int i = 0; i < plan.numShards(); i++) {
+      for (int i = 0; i < shardsN; i++) {
         Path part = onlyFile(fs, new Path(rawDir, "__rw_shard=" + i));
-        Path target = new Path(shardDir, plan.name(i));
+        Path target = new Path(shardDir, ShardSize.name(i, shardsN));
         if (!fs.rename(part, target)) {
           throw new IOException("rename " + part + " -> " + target + " failed");
         }
@@ -234,27 +513,49 @@ public final class ShardWriter {
         }
       }
       List<ShardInfo> shards = new ArrayList<>();
-      for (int i = 0; i < plan.numShards(); i++) {
+      for (int i = 0; i < shardsN; i++) {
         Row r = perShard.get(i);
-        long rows = r.getLong(1);
-        if (rows != plan.rowsIn(i)) {
-          throw new IllegalStateException(
-              "shard " + i + " has " + rows + " rows, planned " + plan.rowsIn(i));
-        }
+        long tokens = r.isNullAt(2) ? 0 : r.getLong(2);
         shards.add(
             new ShardInfo(
-                Columns.SHARDS_DIR + "/" + plan.name(i),
-                rows,
-                r.isNullAt(2) ? 0 : r.getLong(2),
+                set.dir() + "/" + ShardSize.name(i, shardsN),
+                r.getLong(1),
+                tokens,
                 r.getDecimal(3).doubleValue(),
                 sums.get(finals.get(i))));
       }
       fs.delete(rawDir, true);
-      return new Result(shards, n, stats);
+      return shards;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
       ranked.unpersist();
+    }
+  }
+
+  /** The domain targets: null, an inline map, or a JSON file read through Hadoop. */
+  @SuppressWarnings("unchecked")
+  public static DomainTargets loadTargets(SparkSession spark, Object spec) {
+    if (spec == null) {
+      return null;
+    }
+    if (spec instanceof Map<?, ?> m) {
+      return new DomainTargets("inline object", new java.util.TreeMap<>((Map<String, Double>) m));
+    }
+    String path = (String) spec;
+    String source = "file " + path;
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(p) || fs.getFileStatus(p).isDirectory()) {
+        throw PipelineErrors.domainTargetsUnreadable(source, "no such file.");
+      }
+      try (InputStream in = fs.open(p)) {
+        return DomainTargets.parseJson(
+            source, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw PipelineErrors.domainTargetsUnreadable(source, e.toString());
     }
   }
 

@@ -28,7 +28,8 @@ public final class Report {
   static final int BINS = 40;
 
   public static void write(SparkSession spark, OutputDir out, Manifest manifest) {
-    Dataset<Row> shards = spark.read().parquet(out.path(Columns.SHARDS_DIR));
+    // the first shard set (shards/, or shards/phase-1 with sampler.phases)
+    Dataset<Row> shards = spark.read().parquet(out.path(manifest.shardSets().get(0).dir()));
     StringBuilder h = new StringBuilder();
     h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>reweigh report</title>")
         .append("<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}")
@@ -50,7 +51,9 @@ public final class Report {
     Map<String, Object> rows = new LinkedHashMap<>();
     rows.put("input_rows", counts.inputRows());
     rows.put("output_rows", counts.outputRows());
+    rows.put("unsampled_rows", counts.unsampledRows());
     rows.put("rejected_rows", counts.rejectedRows());
+    rows.put("shard_rows", counts.shardRows());
     rows.put("output_tokens", counts.outputTokens());
     rows.put("accounting_ok", counts.accountingOk());
     for (Map.Entry<String, Object> e : rows.entrySet()) {
@@ -81,7 +84,9 @@ public final class Report {
         h.append("<h3>").append(esc(c)).append("</h3>").append(histogram(shards, c));
       }
     }
-    h.append("<h2>Mean weight by domain</h2>").append(groupTable(shards, Columns.DOMAIN));
+    for (ShardWriter.SetResult set : manifest.shardSets()) {
+      h.append(shardSetTable(set));
+    }
     if (List.of(shards.columns()).contains("label")) {
       h.append("<h2>Mean weight by label</h2>").append(groupTable(shards, "label"));
     }
@@ -109,6 +114,89 @@ public final class Report {
     }
     h.append("</table></body></html>\n");
     out.writeAtomically(out.resolve(Columns.REPORT), h.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A shard set's budget and per-domain totals before and after weighting (from the manifest). */
+  static String shardSetTable(ShardWriter.SetResult set) {
+    StringBuilder h = new StringBuilder("<h2>Shard set ").append(esc(set.dir())).append("</h2>");
+    h.append("<p>")
+        .append(set.numShards())
+        .append(" shard(s) of ")
+        .append(set.shardTarget())
+        .append(' ')
+        .append(esc(set.shardUnit()))
+        .append(", ")
+        .append(set.rows())
+        .append(" rows, ")
+        .append(set.documents())
+        .append(" documents, ")
+        .append(set.tokens())
+        .append(" tokens");
+    if (set.targetTokens() != null) {
+      h.append(
+          String.format(
+              Locale.ROOT,
+              "; resampled to %d target tokens with r = %.6f (%d documents drew no copy, %d copies"
+                  + " share a shard with another copy of their document)",
+              set.targetTokens(),
+              set.ratio(),
+              set.unsampledDocuments(),
+              set.copiesSharingAShard()));
+    }
+    h.append(".</p>");
+    double docs = 0;
+    double tokens = 0;
+    double weight = 0;
+    double wt = 0;
+    double rows = 0;
+    double shardTokens = 0;
+    for (var d : set.domains()) {
+      docs += d.documents();
+      tokens += d.tokens();
+      weight += d.weight();
+      wt += d.weightedTokens();
+      rows += d.rows() == null ? 0 : d.rows();
+      shardTokens += d.shardTokens() == null ? 0 : d.shardTokens();
+    }
+    boolean resampled = set.targetTokens() != null;
+    h.append(
+        "<table><tr><th>domain</th><th>documents</th><th>tokens</th><th>share of documents</th>"
+            + "<th>share of tokens</th><th>target</th><th>share of weight</th>"
+            + "<th>share of weighted tokens</th>");
+    if (resampled) {
+      h.append("<th>rows (copies)</th><th>share of shard tokens</th>");
+    }
+    h.append("</tr>");
+    for (var d : set.domains()) {
+      h.append("<tr><td>")
+          .append(esc(d.domain() == null ? "(none)" : d.domain()))
+          .append("</td><td>")
+          .append(d.documents())
+          .append("</td><td>")
+          .append(d.tokens())
+          .append("</td><td>")
+          .append(pct(d.documents(), docs))
+          .append("</td><td>")
+          .append(pct(d.tokens(), tokens))
+          .append("</td><td>")
+          .append(d.target() == null ? "–" : pct(d.target(), 1))
+          .append("</td><td>")
+          .append(pct(d.weight(), weight))
+          .append("</td><td>")
+          .append(pct(d.weightedTokens(), wt));
+      if (resampled) {
+        h.append("</td><td>")
+            .append(d.rows())
+            .append("</td><td>")
+            .append(pct(d.shardTokens(), shardTokens));
+      }
+      h.append("</td></tr>");
+    }
+    return h.append("</table>").toString();
+  }
+
+  private static String pct(double part, double whole) {
+    return whole == 0 ? "–" : String.format(Locale.ROOT, "%.2f%%", 100 * part / whole);
   }
 
   private static String groupTable(Dataset<Row> shards, String column) {
