@@ -271,7 +271,12 @@ public final class Main implements Callable<Integer> {
       }
       List<String> sets = new ArrayList<>();
       sets.add("input.max-doc-chars=" + (DemoCorpus.TOO_LONG_CHARS - 1));
-      sets.add("sampler.shard-rows=" + Math.max(100, docs / 4));
+      ResolvedConfig asked = ConfigLoader.load(opts.configFile, opts.sets);
+      if (asked.get(Keys.SAMPLER_SHARD_ROWS) == null
+          && asked.get(Keys.SAMPLER_SHARD_BYTES) == null
+          && asked.get(Keys.SAMPLER_SHARD_TOKENS) == null) {
+        sets.add("sampler.shard-rows=" + Math.max(100, docs / 4));
+      }
       sets.add("sampler.seed=" + seed);
       // a demo-sized proxy LM run (the defaults train 500 steps on 20,000 documents)
       sets.add("influence.train-steps=" + DEMO_TRAIN_STEPS);

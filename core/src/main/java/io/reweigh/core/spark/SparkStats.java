@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -94,6 +95,48 @@ public final class SparkStats {
         "_clip_rank",
         io.reweigh.core.weights.WeightMath.quantileRank(lo, n),
         io.reweigh.core.weights.WeightMath.quantileRank(hi, n));
+  }
+
+  /**
+   * The value at one 0-based rank in the order (value, id) of {@code n} rows, exactly, without a
+   * global sort: percentile_approx brackets the rank (its rank error is at most n / 10,000), one
+   * pass counts the rows below the bracket and collects the few inside it, and the driver picks the
+   * exact row. Falls back to {@link #withRank} if the bracket misses.
+   */
+  public static double valueAtRank(
+      Dataset<Row> df, String valueCol, String idCol, long rank, long n) {
+    double q = n <= 1 ? 0 : (double) rank / (n - 1);
+    double lo = Math.max(0, q - 3e-4);
+    double hi = Math.min(1, q + 3e-4);
+    Row b =
+        df.agg(
+                functions.percentile_approx(
+                    col(valueCol),
+                    functions.array(functions.lit(lo), functions.lit(hi)),
+                    functions.lit(10_000)))
+            .first();
+    List<Double> bounds = b.getList(0);
+    double vlo = bounds.get(0);
+    double vhi = bounds.get(1);
+    Row r =
+        df.agg(
+                functions.count(functions.when(col(valueCol).lt(vlo), functions.lit(1))),
+                functions.collect_list(
+                    functions.when(
+                        col(valueCol).geq(vlo).and(col(valueCol).leq(vhi)),
+                        functions.struct(col(valueCol), col(idCol)))))
+            .first();
+    long below = r.getLong(0);
+    List<Row> inside = new java.util.ArrayList<>(r.getList(1));
+    inside.sort(
+        java.util.Comparator.comparingDouble((Row x) -> x.getDouble(0))
+            .thenComparing(x -> x.getString(1)));
+    long at = rank - below;
+    if (at >= 0 && at < inside.size()) {
+      return inside.get((int) at).getDouble(0);
+    }
+    Dataset<Row> ranked = withRank(df.select(idCol, valueCol), valueCol, idCol, "_v_rank");
+    return valuesAtRanks(ranked, valueCol, "_v_rank", rank)[0];
   }
 
   /** The values of {@code valueCol} at the given ranks, in the order asked. */

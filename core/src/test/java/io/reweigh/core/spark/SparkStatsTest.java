@@ -51,4 +51,16 @@ class SparkStatsTest {
     long rb = r5.filter("id = 'tie-b'").first().getLong(2);
     assertEquals(ra + 1, rb);
   }
+
+  @Test
+  void valueAtRankIsExactWithoutASortWhateverThePartitioning() {
+    Dataset<Row> r1 = SparkStats.withRank(data(1), "v", "id", "rank");
+    for (long rank : new long[] {0, 1, 1000, 1001, 1500, 2001}) {
+      double expected = SparkStats.valuesAtRanks(r1, "v", "rank", rank)[0];
+      assertEquals(
+          expected, SparkStats.valueAtRank(data(1), "v", "id", rank, 2002), "rank " + rank);
+      assertEquals(
+          expected, SparkStats.valueAtRank(data(6), "v", "id", rank, 2002), "rank " + rank);
+    }
+  }
 }

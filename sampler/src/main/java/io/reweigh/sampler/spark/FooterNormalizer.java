@@ -56,6 +56,18 @@ final class FooterNormalizer {
     ByteArrayOutputStream newFooter = new ByteArrayOutputStream(footerLen);
     Util.writeFileMetaData(meta, newFooter);
     byte[] nf = newFooter.toByteArray();
+    if (java.util.Arrays.equals(nf, footer)) {
+      // already normalised (the usual case when the JVM's set order happens to be sorted): the
+      // file stays as written and is only read for its hash
+      MessageDigest md = Sha256.digest();
+      try (InputStream in = fs.open(file)) {
+        byte[] buf = new byte[1 << 16];
+        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+          md.update(buf, 0, n);
+        }
+      }
+      return HexFormat.of().formatHex(md.digest());
+    }
 
     Path tmp = new Path(file.getParent(), "." + file.getName() + ".normalized");
     MessageDigest md = Sha256.digest();

@@ -81,7 +81,7 @@ public final class ShardWriter {
       long documents,
       long tokens,
       long unsampledDocuments,
-      Long copiesSharingAShard,
+      Long copiesInSameShard,
       Integer maxCopies,
       String shardUnit,
       long shardTarget,
@@ -136,7 +136,11 @@ public final class ShardWriter {
                 col(Columns.ID),
                 col(Columns.DOMAIN),
                 col(Columns.N_TOKENS),
-                carriedBytes(docs, carried).as("__rw_doc_bytes")));
+                // the text is read for its size only when shards are cut by bytes
+                (params.shardSize().unit() == ShardSize.Unit.BYTES
+                        ? carriedBytes(docs, carried)
+                        : lit(0L))
+                    .as("__rw_doc_bytes")));
     Dataset<Row> narrow = docs.select(narrowCols.toArray(Column[]::new));
     List<String> signalColumns = new ArrayList<>();
     for (SamplerParams.Signal s : params.signals()) {
@@ -151,6 +155,7 @@ public final class ShardWriter {
       cols.forEach(c -> select.add(col(c)));
       narrow = narrow.join(t.select(select.toArray(Column[]::new)), Columns.ID, "left");
     }
+    describe(spark, "sampler: join score tables");
     narrow.persist(StorageLevel.MEMORY_AND_DISK());
     List<Dataset<Row>> cached = new ArrayList<>(List.of(narrow));
     try {
@@ -178,6 +183,7 @@ public final class ShardWriter {
       List<ShardInfo> shards = new ArrayList<>();
       Dataset<Row> sampledIds = null;
       for (SamplerParams.ShardSet set : params.shardSets()) {
+        describe(spark, "sampler: weights of " + set.dir());
         Weighting.Weighted w = Weighting.weigh(narrow, params, set, n, targets);
         Dataset<Row> weighted = w.rows().persist(StorageLevel.MEMORY_AND_DISK());
         cached.add(weighted);
@@ -189,6 +195,7 @@ public final class ShardWriter {
         Dataset<Row> rows;
         Column[] order;
         if (params.resample()) {
+          describe(spark, "sampler: resample " + set.dir() + " to its token budget");
           Dataset<Row> copies = resample(spark, weighted, params, set, usableTokens, b);
           cached.add(copies);
           Dataset<Row> ids = copies.filter(col("__rw_copies").gt(0)).select(Columns.ID);
@@ -225,10 +232,12 @@ public final class ShardWriter {
                 b));
         sets.add(b.build(params));
       }
+      describe(spark, "sampler: count documents");
       long documents = sampledIds == null ? n : sampledIds.distinct().count();
       return new Result(sets, shards, documents, n - documents);
     } finally {
       cached.forEach(Dataset::unpersist);
+      spark.sparkContext().setJobDescription(null);
     }
   }
 
@@ -401,6 +410,7 @@ public final class ShardWriter {
       SamplerParams.ShardSet set,
       Path tmpDir,
       SetBuilder b) {
+    describe(spark, "sampler: order and cut " + set.dir());
     ShardSize size = params.shardSize();
     List<String> keepNames = new ArrayList<>(List.of(Columns.ID, Columns.N_TOKENS));
     keepNames.addAll(added);
@@ -423,14 +433,29 @@ public final class ShardWriter {
                 "__rw_raw", functions.expr("__rw_before div " + size.target()).cast("long"));
     ranked.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      long[] raws =
-          ranked.select("__rw_raw").distinct().collectAsList().stream()
-              .mapToLong(r -> r.getLong(0))
-              .sorted()
-              .toArray();
-      long numShards = raws.length;
+      // one pass: rows, tokens and weight per raw shard number; the numbers a very large row
+      // skipped are closed up on the driver
+      List<Row> perRaw =
+          ranked
+              .groupBy("__rw_raw")
+              .agg(
+                  functions.count(lit(1)),
+                  functions.sum(col(Columns.N_TOKENS).cast("long")),
+                  functions.sum(col(Columns.WEIGHT).cast(Weighting.DEC)))
+              .orderBy("__rw_raw")
+              .collectAsList();
+      long numShards = perRaw.size();
       if (numShards > ShardSize.MAX_SHARDS) {
         size.checkCount(numShards, ranked.agg(functions.sum("__rw_size")).first().getLong(0));
+      }
+      long[] raws = new long[perRaw.size()];
+      Map<Integer, Row> perShard = new HashMap<>();
+      for (int i = 0; i < raws.length; i++) {
+        Row r = perRaw.get(i);
+        raws[i] = r.getLong(0);
+        perShard.put(i, r);
+        b.rows += r.getLong(1);
+        b.tokens += r.isNullAt(2) ? 0 : r.getLong(2);
       }
       Broadcast<long[]> bc = new JavaSparkContext(spark.sparkContext()).broadcast(raws);
       Dataset<Row> sharded =
@@ -444,19 +469,6 @@ public final class ShardWriter {
                   .apply(col("__rw_raw")));
       int shardsN = (int) numShards;
       b.numShards = shardsN;
-      Map<Integer, Row> perShard = new HashMap<>();
-      for (Row r :
-          sharded
-              .groupBy("__rw_shard")
-              .agg(
-                  functions.count(lit(1)),
-                  functions.sum(col(Columns.N_TOKENS).cast("long")),
-                  functions.sum(col(Columns.WEIGHT).cast(Weighting.DEC)))
-              .collectAsList()) {
-        perShard.put(r.getInt(0), r);
-        b.rows += r.getLong(1);
-        b.tokens += r.isNullAt(2) ? 0 : r.getLong(2);
-      }
       if (params.resample()) {
         Row share =
             sharded
@@ -480,6 +492,7 @@ public final class ShardWriter {
         assignment.add(col("__rw_shard"));
         assignment.add(col("__rw_rank"));
         Dataset<Row> a = sharded.select(assignment.toArray(Column[]::new));
+        describe(spark, "sampler: write " + set.dir());
         if (b.rows <= BROADCAST_ROWS) {
           a = functions.broadcast(a);
         }
@@ -503,6 +516,7 @@ public final class ShardWriter {
         }
         finals.add(target.toString());
       }
+      describe(spark, "sampler: sha256 of " + set.dir());
       Map<String, String> sums = sha256(spark, finals);
       // local file systems leave .crc side files: shards/ holds the shards only
       FileSystem rawFs =
@@ -531,6 +545,11 @@ public final class ShardWriter {
     } finally {
       ranked.unpersist();
     }
+  }
+
+  /** Names the Spark jobs that follow in the Spark UI (and in event logs). */
+  static void describe(SparkSession spark, String what) {
+    spark.sparkContext().setJobDescription("reweigh " + what);
   }
 
   /** The domain targets: null, an inline map, or a JSON file read through Hadoop. */

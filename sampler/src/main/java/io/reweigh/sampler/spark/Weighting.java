@@ -44,29 +44,38 @@ final class Weighting {
       DomainTargets targets) {
     Map<String, Object> stats = new LinkedHashMap<>();
     Column raw = lit(1.0);
+    List<Column> checks = new ArrayList<>();
     for (SamplerParams.Signal s : params.signals()) {
       String c = s.columnFor(set);
-      Row missing =
-          joined
-              .filter(col(c).isNull())
-              .agg(functions.count(lit(1)), functions.min(Columns.ID))
-              .first();
-      if (missing.getLong(0) > 0) {
-        throw PipelineErrors.missingScores(s.name(), missing.getLong(0), missing.getString(1));
-      }
+      checks.add(functions.count(functions.when(col(c).isNull(), lit(1))));
+      checks.add(functions.min(functions.when(col(c).isNull(), col(Columns.ID))));
       Column w = s.alpha() == 1.0 ? col(c) : functions.pow(col(c), s.alpha());
       raw = raw.multiply(w);
+    }
+    if (!checks.isEmpty()) {
+      // one pass checks every signal's column for missing scores
+      Row missing =
+          joined
+              .agg(checks.get(0), checks.subList(1, checks.size()).toArray(Column[]::new))
+              .first();
+      for (int i = 0; i < params.signals().size(); i++) {
+        if (missing.getLong(2 * i) > 0) {
+          throw PipelineErrors.missingScores(
+              params.signals().get(i).name(), missing.getLong(2 * i), missing.getString(2 * i + 1));
+        }
+      }
     }
     Dataset<Row> weighted = joined.withColumn("__rw_raw", raw);
     if (params.signals().isEmpty() || n == 0) {
       weighted = weighted.withColumn(Columns.WEIGHT, lit(1.0));
     } else {
-      Dataset<Row> ranked =
-          SparkStats.withRank(
-              weighted.select(Columns.ID, "__rw_raw"), "__rw_raw", Columns.ID, "__rw_r");
       double median =
-          SparkStats.valuesAtRanks(ranked, "__rw_raw", "__rw_r", WeightMath.quantileRank(0.5, n))[
-              0];
+          SparkStats.valueAtRank(
+              weighted.select(Columns.ID, "__rw_raw"),
+              "__rw_raw",
+              Columns.ID,
+              WeightMath.quantileRank(0.5, n),
+              n);
       double[] window = WeightMath.ratioWindow(median, params.maxWeightRatio());
       Column clipped =
           functions.least(functions.greatest(col("__rw_raw"), lit(window[0])), lit(window[1]));

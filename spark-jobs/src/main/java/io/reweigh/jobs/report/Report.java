@@ -141,7 +141,7 @@ public final class Report {
               set.targetTokens(),
               set.ratio(),
               set.unsampledDocuments(),
-              set.copiesSharingAShard()));
+              set.copiesInSameShard()));
     }
     h.append(".</p>");
     double docs = 0;
