@@ -45,8 +45,9 @@ public final class Systematic {
   /**
    * Where copy k (0-based) of a document with c copies goes in the resampled stream, as a fraction
    * in [0, 1): (k + u) / c with the document's seeded u in [0, 1). The copies of one document sit
-   * evenly spaced through the stream, about (stream rows / c) apart, so with S shards of equal size
-   * they fall into different shards when c ≤ S (see docs/trainers.md for the exact guarantee).
+   * evenly spaced through the stream, about (stream rows / c) apart, so with S shards of similar
+   * size they usually fall into different shards when c is well below S; the sampler counts the
+   * exceptions (docs/trainers.md, "Spread").
    */
   public static double spread(int k, int c, double u) {
     return (k + u) / c;
