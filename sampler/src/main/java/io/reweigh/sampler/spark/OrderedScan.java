@@ -70,30 +70,40 @@ final class OrderedScan {
         rdd.mapPartitionsWithIndex(
             (Integer idx, Iterator<Row> it) -> {
               long[] state = {off.rank()[idx], off.sum()[idx]};
-              // streamed: a partition can be larger than memory
-              return new Iterator<Row>() {
-                @Override
-                public boolean hasNext() {
-                  return it.hasNext();
-                }
-
-                @Override
-                public Row next() {
-                  Row r = it.next();
-                  Object[] v = new Object[r.length() + 2];
-                  for (int i = 0; i < r.length(); i++) {
-                    v[i] = r.get(i);
-                  }
-                  v[r.length()] = state[0]++;
-                  v[r.length() + 1] = state[1];
-                  state[1] += r.getLong(sizeIdx);
-                  return RowFactory.create(v);
-                }
-              };
+              return map(
+                  it,
+                  r -> {
+                    Object[] v = new Object[r.length() + 2];
+                    for (int i = 0; i < r.length(); i++) {
+                      v[i] = r.get(i);
+                    }
+                    v[r.length()] = state[0]++;
+                    v[r.length() + 1] = state[1];
+                    state[1] += r.getLong(sizeIdx);
+                    return RowFactory.create(v);
+                  });
             },
             true);
     return df.sparkSession().createDataFrame(ranked, schema);
   }
 
   private record Offsets(long[] rank, long[] sum) implements Serializable {}
+
+  /**
+   * A lazy map over a partition's rows (a partition can be larger than memory); {@code f} may keep
+   * running state, since rows arrive in order.
+   */
+  static Iterator<Row> map(Iterator<Row> it, java.util.function.Function<Row, Row> f) {
+    return new Iterator<Row>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        return f.apply(it.next());
+      }
+    };
+  }
 }

@@ -99,21 +99,14 @@ final class Resampling implements AutoCloseable {
   /** Streams (id, copies) of one partition, starting from its exclusive prefix. */
   private static Iterator<Row> copiesOf(Iterator<Row> it, long start, double r, long u) {
     long[] prefix = {start};
-    return new Iterator<Row>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        Row row = it.next();
-        long q = Systematic.quantise(row.getDouble(1) * r);
-        int c = Systematic.copies(prefix[0], q, u);
-        prefix[0] += q;
-        return RowFactory.create(row.getString(0), c);
-      }
-    };
+    return OrderedScan.map(
+        it,
+        row -> {
+          long q = Systematic.quantise(row.getDouble(1) * r);
+          int c = Systematic.copies(prefix[0], q, u);
+          prefix[0] += q;
+          return RowFactory.create(row.getString(0), c);
+        });
   }
 
   /** Exclusive prefix of Σ q at the start of each partition. */
