@@ -271,7 +271,14 @@ public final class PipelineErrors {
   public static ReweighException domainTargetsSum(String source, double sum) {
     return new ReweighException(
         Kind.USAGE,
-        "The domain targets " + source + " sum to " + sum + ", not 1.",
+        "The domain targets "
+            + source
+            + " sum to "
+            + new java.math.BigDecimal(sum)
+                .round(new java.math.MathContext(9))
+                .stripTrailingZeros()
+                .toPlainString()
+            + ", not 1.",
         "each share is a domain's part of the total weight, so the shares must add up to 1"
             + " (within 1e-6).",
         "Rescale the shares so that they sum to 1.",
