@@ -218,7 +218,7 @@ class SparkSubmitLocalIT {
                   "--output",
                   out.toString(),
                   "--set",
-                  "stages=[commonness]",
+                  "stages=[]",
                   "--set",
                   "sampler.mode=resample",
                   "--set",
