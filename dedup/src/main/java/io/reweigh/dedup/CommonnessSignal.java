@@ -115,6 +115,11 @@ public final class CommonnessSignal implements Signal {
   }
 
   @Override
+  public List<String> scoreColumns() {
+    return List.of(COMMONNESS, LOG_PROB);
+  }
+
+  @Override
   public Outputs outputs(ResolvedConfig cfg) {
     return Outputs.weight(WEIGHT);
   }

@@ -203,6 +203,11 @@ public final class InfluenceSignal implements Signal {
   }
 
   @Override
+  public List<String> scoreColumns() {
+    return List.of(SI, TOKENS);
+  }
+
+  @Override
   public Outputs outputs(ResolvedConfig cfg) {
     int phase = cfg.get(PHASE);
     return new Outputs(

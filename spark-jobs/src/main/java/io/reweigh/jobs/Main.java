@@ -38,6 +38,8 @@ import picocli.CommandLine.Option;
       Main.Run.class,
       Main.Validate.class,
       Main.Generate.class,
+      Main.ReportCommand.class,
+      Main.ExplainCommand.class,
       Main.ConfigDoc.class
     },
     exitCodeOnInvalidInput = 2,
@@ -316,6 +318,61 @@ public final class Main implements Callable<Integer> {
             r.getLong(1),
             r.getDouble(2));
       }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "report",
+      mixinStandardHelpOptions = true,
+      description = "Regenerate report.html of a finished output from its manifest and tables.")
+  static final class ReportCommand implements Callable<Integer> {
+    @CommandLine.Parameters(paramLabel = "OUT", description = "Output folder of a finished run.")
+    String output;
+
+    @Option(
+        names = "--master",
+        paramLabel = "URL",
+        description = "Spark master (default local[*]).")
+    String master;
+
+    @Override
+    public Integer call() {
+      SparkSession spark = Sessions.create(master);
+      var out =
+          new io.reweigh.jobs.stage.OutputDir(output, spark.sparkContext().hadoopConfiguration());
+      io.reweigh.jobs.report.Report.write(
+          spark, out, io.reweigh.jobs.report.Report.readManifest(out));
+      System.out.println("wrote " + out.resolve(Columns.REPORT));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "explain",
+      mixinStandardHelpOptions = true,
+      description =
+          "Why a document got its weight: its scores, per-signal weights, final weight, rank,"
+              + " percentile and shard, or why it was rejected or not sampled.")
+  static final class ExplainCommand implements Callable<Integer> {
+    @CommandLine.Parameters(paramLabel = "OUT", description = "Output folder of a finished run.")
+    String output;
+
+    @Option(names = "--id", required = true, paramLabel = "ID", description = "The document's id.")
+    String id;
+
+    @Option(
+        names = "--master",
+        paramLabel = "URL",
+        description = "Spark master (default local[*]).")
+    String master;
+
+    @Override
+    public Integer call() {
+      SparkSession spark = Sessions.create(master);
+      var out =
+          new io.reweigh.jobs.stage.OutputDir(output, spark.sparkContext().hadoopConfiguration());
+      System.out.print(io.reweigh.jobs.report.Explain.explain(spark, out, id));
       return 0;
     }
   }

@@ -236,6 +236,16 @@ public final class PipelineErrors {
         null);
   }
 
+  /** report / explain on a folder without a finished run's manifest.json. */
+  public static ReweighException notAFinishedOutput(String path, String detail) {
+    return new ReweighException(
+        Kind.INPUT,
+        "'" + path + "' is not a finished reweigh output.",
+        detail,
+        "Pass the --output folder of a run that completed (it holds manifest.json), or rerun it.",
+        null);
+  }
+
   public static ReweighException outputInsideInput(String output, String input) {
     return new ReweighException(
         Kind.USAGE,

@@ -69,6 +69,15 @@ public interface Signal {
     }
   }
 
+  /**
+   * Score columns of the score table that explain a weight (report histograms and scatter plots,
+   * {@code reweigh explain}); the first is the signal's headline score. Empty: only the weight
+   * columns are shown.
+   */
+  default List<String> scoreColumns() {
+    return List.of();
+  }
+
   /** {@code weight_<name>}. */
   default String defaultWeightColumn() {
     return "weight_" + name();

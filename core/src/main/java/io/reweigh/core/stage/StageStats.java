@@ -1,5 +1,6 @@
 package io.reweigh.core.stage;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.reweigh.core.json.Json;
 import java.util.Collections;
@@ -41,6 +42,7 @@ public record StageStats(long rows, double seconds, Map<String, Object> details)
   }
 
   /** Reads the JSON form back. */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static StageStats fromMap(Map<String, Object> m) {
     Map<String, Object> d = new LinkedHashMap<>(m);
     Object rows = d.remove("rows");

@@ -120,6 +120,11 @@ public final class CoresetSignal implements Signal {
   }
 
   @Override
+  public List<String> scoreColumns() {
+    return List.of(NN_DISTANCE, CLUSTER, IS_CORESET);
+  }
+
+  @Override
   public Outputs outputs(ResolvedConfig cfg) {
     return Outputs.weight(WEIGHT);
   }

@@ -3,118 +3,369 @@ package io.reweigh.jobs.report;
 import static org.apache.spark.sql.functions.col;
 
 import io.reweigh.core.Columns;
+import io.reweigh.core.error.PipelineErrors;
+import io.reweigh.core.signal.Signal;
+import io.reweigh.core.signal.Signals;
+import io.reweigh.core.spark.SparkStats;
 import io.reweigh.jobs.Manifest;
 import io.reweigh.jobs.stage.OutputDir;
 import io.reweigh.sampler.spark.ShardWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
- * report.html: one self-contained page (inline CSS and SVG, no scripts, no network) with the run's
- * counts, rejects, stage statistics, the weight distribution, mean weight per domain and the
- * shards.
+ * report.html from a finished output: gathers {@link ReportData} with small Spark aggregates (bin
+ * counts, a seeded sample, the lowest and highest weights, reject examples) and renders it with
+ * {@link ReportHtml}. Used at the end of a run and by {@code reweigh report OUT}.
  */
 public final class Report {
   private Report() {}
 
   static final int BINS = 40;
+  static final int SCATTER_POINTS = 1500;
+  static final int TOP_DOCS = 20;
+  static final int SNIPPET_CHARS = 300;
+  static final int REJECT_EXAMPLES = 3;
 
+  /** Writes report.html into the output. */
   public static void write(SparkSession spark, OutputDir out, Manifest manifest) {
-    // the first shard set (shards/, or shards/phase-1 with sampler.phases)
-    Dataset<Row> shards = spark.read().parquet(out.path(manifest.shardSets().get(0).dir()));
-    StringBuilder h = new StringBuilder();
-    h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>reweigh report</title>")
-        .append("<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}")
-        .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;")
-        .append(
-            "padding:3px 8px;text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}")
-        .append("h2{margin-top:1.5em}</style></head><body>");
-    h.append("<h1>reweigh report</h1>");
-    h.append("<p>version ").append(esc(manifest.version())).append(", input ");
-    Manifest.Input input = manifest.input();
-    h.append(esc(input.path()))
-        .append(" (")
-        .append(esc(input.format()))
-        .append(", ")
-        .append(input.files())
-        .append(" files)</p>");
-    Manifest.Counts counts = manifest.counts();
-    h.append("<h2>Rows</h2><table>");
-    Map<String, Object> rows = new LinkedHashMap<>();
-    rows.put("input_rows", counts.inputRows());
-    rows.put("output_rows", counts.outputRows());
-    rows.put("unsampled_rows", counts.unsampledRows());
-    rows.put("rejected_rows", counts.rejectedRows());
-    rows.put("shard_rows", counts.shardRows());
-    rows.put("output_tokens", counts.outputTokens());
-    rows.put("accounting_ok", counts.accountingOk());
-    for (Map.Entry<String, Object> e : rows.entrySet()) {
-      h.append("<tr><td>")
-          .append(e.getKey())
-          .append("</td><td>")
-          .append(esc(e.getValue()))
-          .append("</td></tr>");
-    }
-    h.append("</table>");
-    Map<String, Long> reasons = counts.rejectedByReason();
-    if (!reasons.isEmpty()) {
-      h.append("<h2>Rejected rows by reason</h2><table><tr><th>reason</th><th>rows</th></tr>");
-      for (Map.Entry<String, Long> e : reasons.entrySet()) {
-        h.append("<tr><td>")
-            .append(esc(e.getKey()))
-            .append("</td><td>")
-            .append(esc(e.getValue()))
-            .append("</td></tr>");
-      }
-      h.append(
-          "</table><p>Details: rejects/ (Parquet, with source_file, source_row, reject_reason, raw).</p>");
-    }
-    h.append("<h2>Final weight distribution</h2>");
-    h.append(histogram(shards, Columns.WEIGHT));
-    for (String c : shards.columns()) {
-      if (c.startsWith("weight_")) {
-        h.append("<h3>").append(esc(c)).append("</h3>").append(histogram(shards, c));
-      }
-    }
-    for (ShardWriter.SetResult set : manifest.shardSets()) {
-      h.append(shardSetTable(set));
-    }
-    if (List.of(shards.columns()).contains("label")) {
-      h.append("<h2>Mean weight by label</h2>").append(groupTable(shards, "label"));
-    }
-    h.append("<h2>Stages</h2><pre>");
-    try {
-      h.append(esc(OutputDir.JSON.writeValueAsString(manifest.stages())));
-    } catch (Exception e) {
-      h.append(esc(e.toString()));
-    }
-    h.append("</pre>");
-    h.append(
-        "<h2>Shards</h2><table><tr><th>path</th><th>rows</th><th>tokens</th><th>weight sum</th><th>sha256</th></tr>");
-    for (ShardWriter.ShardInfo s : manifest.shards()) {
-      h.append("<tr><td>")
-          .append(esc(s.path()))
-          .append("</td><td>")
-          .append(s.rows())
-          .append("</td><td>")
-          .append(s.tokens())
-          .append("</td><td>")
-          .append(String.format(Locale.ROOT, "%.3f", s.weightSum()))
-          .append("</td><td><code>")
-          .append(esc(s.sha256()))
-          .append("</code></td></tr>");
-    }
-    h.append("</table></body></html>\n");
-    out.writeAtomically(out.resolve(Columns.REPORT), h.toString().getBytes(StandardCharsets.UTF_8));
+    String html = ReportHtml.render(collect(spark, out, manifest));
+    out.writeAtomically(out.resolve(Columns.REPORT), html.getBytes(StandardCharsets.UTF_8));
   }
+
+  /** Reads manifest.json of a finished output (exit 3 naming the path when there is none). */
+  public static Manifest readManifest(OutputDir out) {
+    Path p = out.resolve(Columns.MANIFEST);
+    if (!out.exists(p)) {
+      throw PipelineErrors.notAFinishedOutput(out.root().toString(), "it has no manifest.json.");
+    }
+    try {
+      return OutputDir.JSON.readValue(out.readString(p), Manifest.class);
+    } catch (java.io.IOException e) {
+      throw PipelineErrors.notAFinishedOutput(
+          out.root().toString(), "its manifest.json cannot be read: " + e.getMessage());
+    }
+  }
+
+  /** A signal that ran, with its committed score table. */
+  record Scored(Signal signal, Dataset<Row> table, List<String> scores, List<String> weights) {}
+
+  @SuppressWarnings("unchecked")
+  static List<Scored> scored(SparkSession spark, OutputDir out, Manifest manifest) {
+    List<Scored> scored = new ArrayList<>();
+    Object stages = manifest.config().get("stages");
+    for (Object name : stages instanceof List<?> l ? l : List.of()) {
+      Signal signal = Signals.find(String.valueOf(name));
+      Path dir = out.resolve(Columns.STAGES_DIR + "/" + name);
+      if (signal == null || !out.exists(dir)) {
+        continue;
+      }
+      Dataset<Row> t = spark.read().parquet(dir.toString());
+      List<String> cols = List.of(t.columns());
+      List<String> scores = signal.scoreColumns().stream().filter(cols::contains).toList();
+      List<String> weights = cols.stream().filter(c -> c.startsWith("weight_")).sorted().toList();
+      scored.add(new Scored(signal, t, scores, weights));
+    }
+    return scored;
+  }
+
+  static ReportData collect(SparkSession spark, OutputDir out, Manifest manifest) {
+    // distinct documents of the first shard set (shards/, or shards/phase-1 with sampler.phases)
+    Dataset<Row> shards = spark.read().parquet(out.path(manifest.shardSets().get(0).dir()));
+    if (List.of(shards.columns()).contains(ShardWriter.COPY)) {
+      shards = shards.filter(col(ShardWriter.COPY).equalTo(0));
+    }
+    List<Scored> scored = scored(spark, out, manifest);
+    List<ReportData.Histogram> hists = new ArrayList<>();
+    hists.addAll(
+        histograms(
+            shards,
+            java.util.Collections.singletonList(
+                new String[] {"hist-weight", "Final weight", Columns.WEIGHT})));
+    for (Scored s : scored) {
+      String n = s.signal().name();
+      List<String[]> specs = new ArrayList<>();
+      for (String c : s.scores().stream().limit(1).toList()) {
+        specs.add(new String[] {"hist-" + n + "-" + c, n + ": " + c, c});
+      }
+      for (String w : s.weights()) {
+        specs.add(new String[] {"hist-" + n + "-" + w, n + ": " + w, w});
+      }
+      hists.addAll(histograms(s.table(), specs));
+    }
+    long seed = ((Number) manifest.config().getOrDefault("sampler.seed", 0)).longValue();
+    List<ReportData.Scatter> scatters = scatters(shards, scored, hists, seed);
+    List<String> docColumns = new ArrayList<>();
+    for (Scored s : scored) {
+      docColumns.addAll(s.scores());
+      docColumns.addAll(s.weights());
+    }
+    List<ReportData.Doc> lowest =
+        docs(shards.orderBy(col(Columns.WEIGHT).asc(), col(Columns.ID).asc()), scored);
+    List<ReportData.Doc> highest =
+        docs(shards.orderBy(col(Columns.WEIGHT).desc(), col(Columns.ID).asc()), scored);
+    List<ReportData.Group> labels = new ArrayList<>();
+    if (List.of(shards.columns()).contains("label")) {
+      for (Row r :
+          shards
+              .groupBy(col("label").cast("string"))
+              .agg(functions.count(functions.lit(1)), functions.avg(Columns.WEIGHT))
+              .orderBy(col("label"))
+              .collectAsList()) {
+        labels.add(
+            new ReportData.Group(
+                r.isNullAt(0) ? null : r.getString(0), r.getLong(1), r.getDouble(2)));
+      }
+    }
+    return new ReportData(
+        manifest, hists, scatters, docColumns, lowest, highest, rejectExamples(spark, out), labels);
+  }
+
+  /** Final weight (y) against each signal's headline score (x), on the histograms' axes. */
+  private static List<ReportData.Scatter> scatters(
+      Dataset<Row> shards, List<Scored> scored, List<ReportData.Histogram> hists, long seed) {
+    List<ReportData.Scatter> out = new ArrayList<>();
+    Dataset<Row> sample =
+        shards
+            .select(col(Columns.ID), col(Columns.WEIGHT))
+            .orderBy(SparkStats.seededHash(seed, Columns.ID), col(Columns.ID))
+            .limit(SCATTER_POINTS);
+    Charts.Axis wAxis = hists.get(0).x();
+    for (Scored s : scored) {
+      if (s.scores().isEmpty()) {
+        continue;
+      }
+      String c = s.scores().get(0);
+      String n = s.signal().name();
+      Charts.Axis xAxis =
+          hists.stream()
+              .filter(h -> h.id().equals("hist-" + n + "-" + c))
+              .findFirst()
+              .orElseThrow()
+              .x();
+      List<Row> rows =
+          sample
+              .join(
+                  s.table().select(col(Columns.ID), col(c).cast("double").as("__rw_x")), Columns.ID)
+              .orderBy(col(Columns.ID))
+              .collectAsList();
+      double[] xs = new double[rows.size()];
+      double[] ys = new double[rows.size()];
+      for (int i = 0; i < rows.size(); i++) {
+        Row r = rows.get(i);
+        xs[i] = r.isNullAt(2) ? Double.NaN : axisValue(xAxis, r.getDouble(2));
+        ys[i] = r.isNullAt(1) ? Double.NaN : axisValue(wAxis, r.getDouble(1));
+      }
+      out.add(
+          new ReportData.Scatter(
+              "scatter-" + n + "-" + c,
+              "Final weight against " + n + ": " + c,
+              xAxis,
+              new Charts.Axis("final weight", wAxis.lo(), wAxis.hi(), wAxis.log()),
+              xs,
+              ys));
+    }
+    return out;
+  }
+
+  private static double axisValue(Charts.Axis a, double v) {
+    return a.log() ? (v > 0 ? Math.log10(v) : Double.NaN) : v;
+  }
+
+  /** The first TOP_DOCS rows of an ordered shard table, with each signal's scores and weights. */
+  private static List<ReportData.Doc> docs(Dataset<Row> ordered, List<Scored> scored) {
+    boolean hasDomain = List.of(ordered.columns()).contains(Columns.DOMAIN);
+    List<Row> top =
+        ordered
+            .select(
+                col(Columns.ID).cast("string"),
+                hasDomain ? col(Columns.DOMAIN).cast("string") : functions.lit(null).cast("string"),
+                col(Columns.N_TOKENS).cast("long"),
+                col(Columns.WEIGHT),
+                functions.substring(col(Columns.TEXT), 1, SNIPPET_CHARS))
+            .limit(TOP_DOCS)
+            .collectAsList();
+    List<String> ids = top.stream().map(r -> r.getString(0)).toList();
+    // per signal: id → values of its score and weight columns
+    List<Map<String, List<Double>>> values = new ArrayList<>();
+    for (Scored s : scored) {
+      List<String> cols = new ArrayList<>(s.scores());
+      cols.addAll(s.weights());
+      List<org.apache.spark.sql.Column> sel = new ArrayList<>();
+      sel.add(col(Columns.ID).cast("string"));
+      for (String c : cols) {
+        sel.add(col(c).cast("double"));
+      }
+      Map<String, List<Double>> byId = new HashMap<>();
+      for (Row r :
+          s.table()
+              .filter(col(Columns.ID).cast("string").isin(ids.toArray()))
+              .select(sel.toArray(org.apache.spark.sql.Column[]::new))
+              .collectAsList()) {
+        List<Double> v = new ArrayList<>();
+        for (int i = 1; i < r.length(); i++) {
+          v.add(r.isNullAt(i) ? null : r.getDouble(i));
+        }
+        byId.put(r.getString(0), v);
+      }
+      values.add(byId);
+    }
+    List<ReportData.Doc> docs = new ArrayList<>();
+    for (Row r : top) {
+      List<Double> v = new ArrayList<>();
+      for (int k = 0; k < scored.size(); k++) {
+        List<Double> got = values.get(k).get(r.getString(0));
+        int n = scored.get(k).scores().size() + scored.get(k).weights().size();
+        v.addAll(got != null ? got : java.util.Collections.nCopies(n, (Double) null));
+      }
+      docs.add(
+          new ReportData.Doc(
+              r.getString(0),
+              r.getString(1),
+              r.isNullAt(2) ? 0 : r.getLong(2),
+              r.getDouble(3),
+              v,
+              r.getString(4)));
+    }
+    return docs;
+  }
+
+  /** Up to REJECT_EXAMPLES rows of rejects/ per reason label, first by file and row. */
+  private static List<ReportData.RejectExample> rejectExamples(SparkSession spark, OutputDir out) {
+    Path dir = out.resolve(Columns.REJECTS_DIR);
+    List<ReportData.RejectExample> ex = new ArrayList<>();
+    if (!out.exists(dir)) {
+      return ex;
+    }
+    Dataset<Row> r = spark.read().option("mergeSchema", "true").parquet(dir.toString());
+    List<String> cols = List.of(r.columns());
+    if (!cols.contains(Columns.REJECT_REASON)) {
+      return ex;
+    }
+    org.apache.spark.sql.Column file =
+        cols.contains(Columns.SOURCE_FILE) ? col(Columns.SOURCE_FILE).cast("string") : nullString();
+    org.apache.spark.sql.Column row =
+        cols.contains(Columns.SOURCE_ROW)
+            ? col(Columns.SOURCE_ROW).cast("long")
+            : functions.lit(null).cast("long");
+    org.apache.spark.sql.Column id =
+        cols.contains(Columns.ID) ? col(Columns.ID).cast("string") : nullString();
+    org.apache.spark.sql.Column text =
+        functions.coalesce(
+            cols.contains(Columns.TEXT) ? col(Columns.TEXT).cast("string") : nullString(),
+            cols.contains(Columns.RAW) ? col(Columns.RAW).cast("string") : nullString());
+    Dataset<Row> t =
+        r.select(
+            functions
+                .trim(functions.regexp_extract(col(Columns.REJECT_REASON), "^[^(]*", 0))
+                .as("reason"),
+            file.as("file"),
+            row.as("row"),
+            id.as("id"),
+            functions.substring(text, 1, SNIPPET_CHARS).as("snippet"));
+    var w =
+        org.apache.spark.sql.expressions.Window.partitionBy(col("reason"))
+            .orderBy(col("file").asc_nulls_last(), col("row").asc_nulls_last(), col("id"));
+    for (Row x :
+        t.withColumn("n", functions.row_number().over(w))
+            .filter(col("n").leq(REJECT_EXAMPLES))
+            .orderBy(col("reason"), col("n"))
+            .collectAsList()) {
+      ex.add(
+          new ReportData.RejectExample(
+              x.getString(0),
+              x.getString(1),
+              x.isNullAt(2) ? null : x.getLong(2),
+              x.getString(3),
+              x.getString(4)));
+    }
+    return ex;
+  }
+
+  private static org.apache.spark.sql.Column nullString() {
+    return functions.lit(null).cast("string");
+  }
+
+  /**
+   * Bin counts of numeric columns of one table, in two Spark jobs whatever their number (range,
+   * then bins); nulls and NaN are left out. A positive column that spans more than a factor
+   * LOG_SPAN is binned by log10.
+   *
+   * @param specs {chart id, title, column} per histogram
+   */
+  static List<ReportData.Histogram> histograms(Dataset<Row> t, List<String[]> specs) {
+    List<org.apache.spark.sql.Column> values = new ArrayList<>();
+    List<org.apache.spark.sql.Column> aggs = new ArrayList<>();
+    for (String[] spec : specs) {
+      org.apache.spark.sql.Column v = col(spec[2]).cast("double");
+      v = functions.when(functions.isnan(v), functions.lit(null)).otherwise(v);
+      values.add(v);
+      aggs.add(functions.min(v));
+      aggs.add(functions.max(v));
+      aggs.add(functions.count(v));
+    }
+    Row mm =
+        t.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(org.apache.spark.sql.Column[]::new))
+            .first();
+    Charts.Axis[] axes = new Charts.Axis[specs.size()];
+    List<org.apache.spark.sql.Column> binned = new ArrayList<>();
+    for (int k = 0; k < specs.size(); k++) {
+      String column = specs.get(k)[2];
+      if (mm.getLong(3 * k + 2) == 0) {
+        axes[k] = new Charts.Axis(column, 0, 1, false);
+        continue;
+      }
+      double min = mm.getDouble(3 * k);
+      double max = mm.getDouble(3 * k + 1);
+      boolean log = min > 0 && max / min > LOG_SPAN;
+      axes[k] =
+          new Charts.Axis(column, log ? Math.log10(min) : min, log ? Math.log10(max) : max, log);
+      double width = (axes[k].hi() - axes[k].lo()) / BINS;
+      org.apache.spark.sql.Column x = log ? functions.log10(values.get(k)) : values.get(k);
+      org.apache.spark.sql.Column bin =
+          functions
+              .greatest(
+                  functions.lit(0),
+                  functions.least(
+                      functions.floor(x.minus(axes[k].lo()).divide(width)),
+                      functions.lit(BINS - 1)))
+              .cast("int");
+      binned.add(functions.struct(functions.lit(k).as("k"), bin.as("b")));
+    }
+    long[][] bins = new long[specs.size()][BINS];
+    if (!binned.isEmpty()) {
+      for (Row r :
+          t.select(
+                  functions
+                      .explode(functions.array(binned.toArray(org.apache.spark.sql.Column[]::new)))
+                      .as("e"))
+              .filter(col("e.b").isNotNull())
+              .groupBy(col("e.k"), col("e.b"))
+              .count()
+              .collectAsList()) {
+        bins[r.getInt(0)][r.getInt(1)] += r.getLong(2);
+      }
+    }
+    List<ReportData.Histogram> out = new ArrayList<>();
+    for (int k = 0; k < specs.size(); k++) {
+      out.add(
+          new ReportData.Histogram(
+              specs.get(k)[0], specs.get(k)[1], axes[k], bins[k], mm.getLong(3 * k + 2)));
+    }
+    return out;
+  }
+
+  /** A positive column whose max / min exceeds this is shown on a log axis. */
+  static final double LOG_SPAN = 30;
 
   /** A shard set's budget and per-domain totals before and after weighting (from the manifest). */
   static String shardSetTable(ShardWriter.SetResult set) {
@@ -199,95 +450,12 @@ public final class Report {
     return whole == 0 ? "–" : String.format(Locale.ROOT, "%.2f%%", 100 * part / whole);
   }
 
-  private static String groupTable(Dataset<Row> shards, String column) {
-    StringBuilder h =
-        new StringBuilder("<table><tr><th>")
-            .append(esc(column))
-            .append("</th><th>docs</th><th>mean weight</th></tr>");
-    for (Row r :
-        shards
-            .groupBy(col(column))
-            .agg(functions.count(functions.lit(1)), functions.avg(Columns.WEIGHT))
-            .orderBy(col(column))
-            .collectAsList()) {
-      h.append("<tr><td>")
-          .append(esc(r.isNullAt(0) ? "(none)" : r.get(0)))
-          .append("</td><td>")
-          .append(r.getLong(1))
-          .append("</td><td>")
-          .append(String.format(Locale.ROOT, "%.3f", r.getDouble(2)))
-          .append("</td></tr>");
-    }
-    return h.append("</table>").toString();
-  }
-
-  /** SVG histogram of log10(column) in BINS bins. */
-  static String histogram(Dataset<Row> shards, String column) {
-    Dataset<Row> logs =
-        shards.select(
-            functions.log10(functions.greatest(col(column), functions.lit(1e-12))).as("l"));
-    Row mm = logs.agg(functions.min("l"), functions.max("l")).first();
-    if (mm.isNullAt(0)) {
-      return "<p>(no rows)</p>";
-    }
-    double lo = mm.getDouble(0);
-    double hi = mm.getDouble(1);
-    double width = hi > lo ? (hi - lo) / BINS : 1;
-    long[] bins = new long[BINS];
-    for (Row r :
-        logs.groupBy(
-                functions
-                    .least(
-                        functions.floor(col("l").minus(lo).divide(width)), functions.lit(BINS - 1))
-                    .cast("int")
-                    .as("b"))
-            .count()
-            .collectAsList()) {
-      bins[r.getInt(0)] = r.getLong(1);
-    }
-    long max = 1;
-    for (long b : bins) {
-      max = Math.max(max, b);
-    }
-    int w = 600;
-    int ht = 160;
-    List<String> rects = new ArrayList<>();
-    for (int i = 0; i < BINS; i++) {
-      double bh = (double) bins[i] / max * (ht - 20);
-      rects.add(
-          String.format(
-              Locale.ROOT,
-              "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#4a7bd0\"><title>%d docs</title></rect>",
-              i * (double) w / BINS,
-              ht - 20 - bh,
-              (double) w / BINS - 1,
-              bh,
-              bins[i]));
-    }
-    return String.format(
-        Locale.ROOT,
-        "<svg width=\"%d\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">%s"
-            + "<text x=\"0\" y=\"%d\" font-size=\"11\">%.3g</text>"
-            + "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.3g</text>"
-            + "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s (log scale)</text></svg>",
-        w,
-        ht,
-        String.join("", rects),
-        ht - 4,
-        Math.pow(10, lo),
-        w,
-        ht - 4,
-        Math.pow(10, hi),
-        w / 2,
-        ht - 4,
-        esc(column));
-  }
-
   static String esc(Object o) {
     return String.valueOf(o)
         .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
-        .replace("\"", "&quot;");
+        .replace("\"", "&quot;")
+        .replace("'", "&#39;");
   }
 }

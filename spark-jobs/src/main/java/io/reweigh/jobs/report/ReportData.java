@@ -1,0 +1,43 @@
+package io.reweigh.jobs.report;
+
+import io.reweigh.jobs.Manifest;
+import java.util.List;
+
+/**
+ * Everything report.html shows, gathered from a finished output (the manifest plus small Spark
+ * aggregates of the shards, the score tables and rejects/) so that {@link ReportHtml} renders it
+ * without Spark.
+ *
+ * @param docColumns headers of {@link Doc#values()}: each signal's score columns, then its weights
+ * @param lowest the most down-weighted documents (lowest final weight first)
+ * @param highest the most up-weighted documents (highest first)
+ * @param labels mean weight per value of a {@code label} column, when the input has one (demo)
+ */
+public record ReportData(
+    Manifest manifest,
+    List<Histogram> histograms,
+    List<Scatter> scatters,
+    List<String> docColumns,
+    List<Doc> lowest,
+    List<Doc> highest,
+    List<RejectExample> rejectExamples,
+    List<Group> labels) {
+
+  /** Bin counts of one column over [x.lo, x.hi] (log10 values on a log axis). */
+  public record Histogram(String id, String title, Charts.Axis x, long[] bins, long rows) {}
+
+  /** A seeded sample of (x, y) pairs in axis space. */
+  public record Scatter(
+      String id, String title, Charts.Axis x, Charts.Axis y, double[] xs, double[] ys) {}
+
+  /** One document of the most down- or up-weighted lists; snippet is its first 300 characters. */
+  public record Doc(
+      String id, String domain, long tokens, double weight, List<Double> values, String snippet) {}
+
+  /** An example row of rejects/ for a reason (the label before any parenthesised detail). */
+  public record RejectExample(
+      String reason, String sourceFile, Long sourceRow, String id, String snippet) {}
+
+  /** Documents and mean final weight of one group. */
+  public record Group(String name, long documents, double meanWeight) {}
+}
