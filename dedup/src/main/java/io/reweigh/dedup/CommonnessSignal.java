@@ -114,6 +114,37 @@ public final class CommonnessSignal implements Signal {
         CLIP_HIGH);
   }
 
+  /** Hot n-grams the exact mode keeps on the driver (ExactCommonness.HOT_MAX_KEYS). */
+  static final long HOT_KEYS = 100_000;
+
+  @Override
+  public Estimate estimate(ResolvedConfig cfg, long docs, long tokens) {
+    int order = cfg.get(ORDER);
+    long grams = tokens * order;
+    if ("sketch".equals(cfg.get(MODE))) {
+      long width = (long) Math.ceil(2 / cfg.get(SKETCH_EPS));
+      long depth = (long) Math.ceil(-Math.log(1 - cfg.get(SKETCH_CONFIDENCE)) / Math.log(2));
+      long bytes = 8 * width * depth;
+      return new Estimate(
+          String.format(
+              java.util.Locale.ROOT, "%,d n-gram sketch updates (orders 1..%d)", grams, order),
+          bytes,
+          bytes,
+          "one count-min sketch (8 B × width × depth) per task and one merged on the driver");
+    }
+    return new Estimate(
+        String.format(
+            java.util.Locale.ROOT,
+            "%,d n-gram occurrences (orders 1..%d) counted with ~%d shuffles, ≤ %,d distinct",
+            grams,
+            order,
+            4 * order + 4,
+            grams),
+        HOT_KEYS * 64,
+        -1,
+        "the hot n-gram map on the driver; counts in Spark aggregation buffers that spill");
+  }
+
   @Override
   public List<String> scoreColumns() {
     return List.of(COMMONNESS, LOG_PROB);

@@ -202,6 +202,37 @@ public final class InfluenceSignal implements Signal {
         PHASE);
   }
 
+  /** Proxy LM parameters: embeddings, positions, blocks (≈ 12 d² each) and the head. */
+  static long proxyParameters(ResolvedConfig cfg) {
+    long v = cfg.get(VOCAB);
+    long d = cfg.get(WIDTH);
+    return 2 * v * d + v + (long) cfg.get(MAX_TOKENS) * d + cfg.get(BLOCKS) * 12L * d * d;
+  }
+
+  @Override
+  public Estimate estimate(ResolvedConfig cfg, long docs, long tokens) {
+    long p = proxyParameters(cfg);
+    long scored = Math.min(tokens, docs * (long) cfg.get(MAX_TOKENS));
+    long batch = cfg.get(BATCH_SIZE);
+    // per task: the model, then a batch's logits and their gradient [B,T,V] plus per-sample
+    // gradients of the scored layers (at most the whole model per sample)
+    long task = 4 * p + 2 * 4 * batch * cfg.get(MAX_TOKENS) * (long) cfg.get(VOCAB) + 4 * batch * p;
+    return new Estimate(
+        String.format(
+            java.util.Locale.ROOT,
+            "proxy LM of %,d parameters: %,d training steps of %d documents; %,d documents"
+                + " (%,d tokens) scored at %d checkpoint(s)",
+            p,
+            cfg.get(TRAIN_STEPS),
+            cfg.get(TRAIN_BATCH),
+            docs,
+            scored,
+            cfg.get(CHECKPOINTS)),
+        4 * p * (3 + cfg.get(CHECKPOINTS)),
+        task,
+        "driver: model, Adam state and checkpoints; task: model once per JVM + one batch");
+  }
+
   @Override
   public List<String> scoreColumns() {
     return List.of(SI, TOKENS);

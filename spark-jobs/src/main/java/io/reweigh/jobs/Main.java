@@ -114,8 +114,28 @@ public final class Main implements Callable<Integer> {
         description = "Spark master (default: from spark-submit, else local[*]).")
     String master;
 
+    @Option(
+        names = {"-q", "--quiet"},
+        description = "No progress lines on stderr (errors and the summary still print).")
+    boolean quiet;
+
+    @Option(
+        names = {"-v", "--verbose"},
+        description = "Every Spark job as it starts and task progress every second.")
+    boolean verbose;
+
     ResolvedConfig config() {
       return ConfigLoader.load(configFile, sets);
+    }
+
+    Progress progress() {
+      if (quiet && verbose) {
+        throw io.reweigh.core.error.PipelineErrors.usage(
+            "--quiet and --verbose were both given.", "Pass at most one of them.");
+      }
+      return new Progress(
+          System.err,
+          quiet ? Progress.Level.QUIET : verbose ? Progress.Level.VERBOSE : Progress.Level.NORMAL);
     }
   }
 
@@ -148,9 +168,9 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
       ResolvedConfig cfg = opts.config();
-      Progress progress = new Progress(System.err, 10);
+      Progress progress = opts.progress();
       SparkSession spark = Sessions.create(opts.master);
-      spark.sparkContext().addSparkListener(progress);
+      progress.attach(spark.sparkContext());
       Pipeline.Summary s =
           Pipeline.run(spark, new Pipeline.Options(input, output, cfg, force), progress);
       printSummary(System.out, s);
@@ -182,6 +202,7 @@ public final class Main implements Callable<Integer> {
       Ingest.checkFiles(c.rows(), plan, cfg);
       long usable = 0;
       long rejected = 0;
+      long tokens = 0;
       StringBuilder reasons = new StringBuilder();
       for (Row r :
           c.rows()
@@ -191,11 +212,14 @@ public final class Main implements Callable<Integer> {
                           functions.regexp_extract(
                               functions.col(Columns.REJECT_REASON), "^[^(]*", 0))
                       .as("r"))
-              .count()
+              .agg(
+                  functions.count(functions.lit(1)).as("count"),
+                  functions.sum(functions.col(Columns.N_TOKENS)).as("tokens"))
               .orderBy(functions.col("count").desc(), functions.col("r"))
               .collectAsList()) {
         if (r.isNullAt(0)) {
           usable += r.getLong(1);
+          tokens += r.isNullAt(2) ? 0 : r.getLong(2);
         } else {
           rejected += r.getLong(1);
           reasons.append(String.format(Locale.ROOT, "  %-40s %,d%n", r.getString(0), r.getLong(1)));
@@ -203,16 +227,20 @@ public final class Main implements Callable<Integer> {
       }
       System.out.printf(
           Locale.ROOT,
-          "input: %s (%d %s files, %,d bytes)%nconfig: ok (%d keys)%nrows: %,d, usable %,d, would be rejected %,d%n%s",
+          "input: %s (%d %s files, %,d bytes)%n%nconfig: ok (%d keys; * = not the default)%n%s%n"
+              + "rows: %,d, usable %,d (%,d tokens), would be rejected %,d%n%s%n%s",
           input,
           plan.files().length,
           plan.format(),
           plan.fingerprint().totalBytes(),
           cfg.asMap().size(),
+          Validation.configTable(cfg),
           c.inputRows(),
           usable,
+          tokens,
           rejected,
-          reasons);
+          reasons,
+          Validation.estimates(cfg, plan.fingerprint().totalBytes(), usable, tokens));
       if (usable + rejected != c.inputRows()) {
         System.err.println("reweigh: error: row accounting failed in validation");
         return 1;
@@ -286,7 +314,7 @@ public final class Main implements Callable<Integer> {
       sets.add("influence.seed=" + seed);
       sets.addAll(opts.sets);
       ResolvedConfig cfg = ConfigLoader.load(opts.configFile, sets);
-      Progress progress = new Progress(System.err, 10);
+      Progress progress = opts.progress();
       progress.line(
           "demo corpus: "
               + docs
@@ -295,7 +323,7 @@ public final class Main implements Callable<Integer> {
               + " bad rows) in "
               + input);
       SparkSession spark = Sessions.create(opts.master);
-      spark.sparkContext().addSparkListener(progress);
+      progress.attach(spark.sparkContext());
       Pipeline.Summary s =
           Pipeline.run(
               spark,

@@ -163,7 +163,10 @@ public final class Pipeline {
       throw PipelineErrors.accountingBroken(
           counts.inputRows(), counts.outputRows() + counts.unsampledRows(), counts.rejectedRows());
     }
+    progress.stageStarted("report");
+    Timer reportTimer = new Timer();
     Report.write(spark, out, manifest);
+    progress.stageFinished("report", manifest.counts().outputRows(), reportTimer.elapsed());
     out.delete(out.resolve(Columns.TMP_DIR));
     return new Summary(manifest, out.root().toString());
   }

@@ -218,6 +218,14 @@ public final class DemoCorpus {
   }
 
   /**
+   * Markup in the demo's duplicate-id rows: if report.html ever rendered document text as HTML, the
+   * script or the onerror handler would set {@code data-xss} on the page's root element.
+   */
+  public static final String HOSTILE_HTML =
+      "<script>document.documentElement.setAttribute('data-xss','script')</script>"
+          + "<img src=x onerror=\"document.documentElement.setAttribute('data-xss','onerror')\">";
+
+  /**
    * Writes n documents as JSONL into {@code files} files under dir (part-00000.jsonl, …), plus the
    * given bad rows in the last file. Returns the number of lines written.
    */
@@ -277,7 +285,8 @@ public final class DemoCorpus {
     for (int i = 0; i < bad.duplicateId() && i < docs.size(); i++) {
       ObjectNode o = om.createObjectNode();
       o.put("id", docs.get(i).id());
-      o.put("text", "A different text that reuses the id of an earlier document.");
+      // hostile markup: report.html must show it as text (the browser test checks it never runs)
+      o.put("text", "A different text that reuses the id of an earlier document. " + HOSTILE_HTML);
       w.write(om.writeValueAsString(o));
       w.write('\n');
       lines++;

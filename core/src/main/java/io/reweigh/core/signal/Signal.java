@@ -78,6 +78,18 @@ public interface Signal {
     return List.of();
   }
 
+  /**
+   * Orders of magnitude for {@code reweigh validate}: the work this signal does on {@code docs}
+   * documents of {@code tokens} tokens and the memory it needs on the driver and per task (bytes;
+   * -1 where Spark's own buffers bound it and spill to disk). Null: no estimate.
+   */
+  default Estimate estimate(ResolvedConfig cfg, long docs, long tokens) {
+    return null;
+  }
+
+  /** Estimated work and memory of one stage (see {@link #estimate}). */
+  record Estimate(String work, long driverBytes, long taskBytes, String memoryNote) {}
+
   /** {@code weight_<name>}. */
   default String defaultWeightColumn() {
     return "weight_" + name();

@@ -120,6 +120,26 @@ public final class CoresetSignal implements Signal {
   }
 
   @Override
+  public Estimate estimate(ResolvedConfig cfg, long docs, long tokens) {
+    long core = (long) Math.ceil(cfg.get(FRACTION) * docs);
+    long dim =
+        "hashed".equals(cfg.get(EMBEDDING))
+            ? cfg.get(HASHED_DIM)
+            : cfg.get(io.reweigh.influence.InfluenceSignal.WIDTH);
+    return new Estimate(
+        String.format(
+            java.util.Locale.ROOT,
+            "embed %,d documents (dim %d), k-means on a coreset of %,d, %d iterations",
+            docs,
+            dim,
+            core,
+            cfg.get(ITERATIONS)),
+        core * dim * 4 * 2,
+        core * dim * 4,
+        "the coreset's embeddings and weights on the driver and broadcast to each task");
+  }
+
+  @Override
   public List<String> scoreColumns() {
     return List.of(NN_DISTANCE, CLUSTER, IS_CORESET);
   }
