@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The Spark stage of each registered signal ({@link Signal#stageClass()}), created once. */
-final class SignalStages {
+public final class SignalStages {
   private SignalStages() {}
 
   private static final Map<String, SignalStage<?>> STAGES = new ConcurrentHashMap<>();
 
-  static Signal signal(String name) {
+  public static Signal signal(String name) {
     Signal s = Signals.find(name);
     if (s == null) {
       throw PipelineErrors.usage(
@@ -23,7 +23,7 @@ final class SignalStages {
     return s;
   }
 
-  static SignalStage<?> stage(Signal s) {
+  public static SignalStage<?> stage(Signal s) {
     return STAGES.computeIfAbsent(
         s.name(),
         n -> {

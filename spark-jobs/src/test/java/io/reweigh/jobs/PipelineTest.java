@@ -98,6 +98,7 @@ class PipelineTest {
     assertEquals(DemoCorpus.DEFAULT_BAD_ROWS.total() + dropped, c.rejectedRows());
     assertTrue(c.accountingOk());
     assertEquals(dropped, c.rejectedByReason().get(InfluenceSignal.DROP_REASON));
+    explainAndReportCommandsReadAFinishedOutput(out);
     var rejects = spark.read().parquet(out.resolve(Columns.REJECTS_DIR).toString());
     assertEquals(
         dropped,
@@ -112,10 +113,20 @@ class PipelineTest {
         spark.read().parquet(out.resolve(Columns.REJECTS_DIR).toString()).count());
   }
 
+  /** One default run shared by the tests that only read its output. */
+  static Pipeline.Summary fullRun;
+
+  static synchronized Pipeline.Summary fullRun() {
+    if (fullRun == null) {
+      fullRun = run(shared.resolve("full"), cfg(), false);
+    }
+    return fullRun;
+  }
+
   @Test
   void fullRunWritesShardsManifestRejectsAndReport() throws IOException {
-    Path out = tmp.resolve("out");
-    Pipeline.Summary s = run(out, cfg(), false);
+    Path out = shared.resolve("full");
+    Pipeline.Summary s = fullRun();
     Manifest.Counts c = s.counts();
     long input = DOCS + DemoCorpus.DEFAULT_BAD_ROWS.total();
     assertEquals(input, c.inputRows());
@@ -193,12 +204,152 @@ class PipelineTest {
     assertFalse(
         report.contains("<script") || report.contains("src=\"http"), "no scripts, no network");
     assertFalse(Files.exists(out.resolve(Columns.TMP_DIR)), "temp folders are removed");
+    // the report's numbers are the manifest's
+    Map<String, String> cells = io.reweigh.jobs.report.ReportHtmlTest.cells(report);
+    assertEquals(String.valueOf(c.inputRows()), cells.get("input_rows"));
+    assertEquals(String.valueOf(c.outputRows()), cells.get("output_rows"));
+    assertEquals(String.valueOf(c.rejectedRows()), cells.get("rejected_rows"));
+    assertEquals(String.valueOf(c.outputTokens()), cells.get("output_tokens"));
+    c.rejectedByReason().forEach((reason, n) -> assertEquals(String.valueOf(n), cells.get(reason)));
+    assertEquals(
+        String.valueOf(s.manifest().stages().get("commonness").rows()), cells.get("commonness"));
+    assertTrue(report.contains("&lt;script&gt;"), "the duplicate-id rows' markup is shown as text");
     @SuppressWarnings("unchecked")
     Map<String, Object> stages = (Map<String, Object>) m.get("stages");
     assertTrue(
         stages.containsKey("commonness")
             && stages.containsKey("ingest")
             && stages.containsKey("sampler"));
+  }
+
+  /**
+   * report.html in a real browser: headless Chromium renders it with no console message (a script
+   * error or a blocked script would log one), every chart is in the DOM with marks, the screenshot
+   * is not blank, and the demo corpus's hostile markup did not run. A control page with the same
+   * markup unescaped shows that the check detects execution.
+   */
+  @Test
+  void reportRendersInHeadlessChromiumAndHostileMarkupDoesNotRun() throws Exception {
+    HeadlessChromium chrome = HeadlessChromium.find();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        chrome != null,
+        "SKIPPED: no Chromium on this machine (apt-get install chromium; .ci/run installs it)");
+    fullRun();
+    Path report = shared.resolve("full").resolve(Columns.REPORT);
+    HeadlessChromium.Page page = chrome.render(report, tmp.resolve("chromium"), 1360, 2400);
+    assertEquals(List.of(), page.console(), "console messages");
+    assertFalse(page.dom().matches("(?s).*<html[^>]*data-xss.*"), "hostile markup ran");
+    List<String> charts = new ArrayList<>();
+    var m =
+        java.util.regex.Pattern.compile(
+                "<svg class=\"chart\" id=\"([^\"]+)\"(.*?)</svg>", java.util.regex.Pattern.DOTALL)
+            .matcher(page.dom());
+    while (m.find()) {
+      assertTrue(
+          m.group(2).contains("<rect") || m.group(2).contains("<circle"), m.group(1) + " is empty");
+      charts.add(m.group(1));
+    }
+    for (String id :
+        List.of(
+            "hist-weight",
+            "hist-commonness-commonness",
+            "hist-commonness-weight_commonness",
+            "hist-influence-self_influence",
+            "hist-influence-weight_influence_2",
+            "scatter-commonness-commonness",
+            "scatter-influence-self_influence",
+            "domains-shards",
+            "stage-timings")) {
+      assertTrue(charts.contains(id), id + " missing from " + charts);
+    }
+    assertTrue(page.inked() > 0.05, "screenshot looks blank: " + page.inked());
+    assertTrue(page.hasColour(0x4a7bd0), "chart bars are drawn");
+
+    Path control = tmp.resolve("control.html");
+    Files.writeString(
+        control, "<!doctype html><html><body>" + DemoCorpus.HOSTILE_HTML + "</body></html>");
+    HeadlessChromium.Page unsafe = chrome.render(control, tmp.resolve("control"), 800, 600);
+    assertTrue(
+        unsafe.dom().matches("(?s).*<html[^>]*data-xss=\"(script|onerror)\".*"),
+        "the control page's markup runs, so the check above can fail: " + unsafe.dom());
+  }
+
+  /**
+   * reweigh explain on a kept, a dropped (by influence.drop-top-fraction), a rejected and a
+   * duplicate-id document, and reweigh report regenerating the same bytes.
+   */
+  private void explainAndReportCommandsReadAFinishedOutput(Path out) throws IOException {
+    OutputDir dir = new OutputDir(out.toString(), spark.sparkContext().hadoopConfiguration());
+    var shards = spark.read().parquet(out.resolve(Columns.SHARDS_DIR).toString());
+    Row kept =
+        shards
+            .orderBy("id")
+            .select(functions.col("id"), functions.col("weight"), functions.input_file_name())
+            .first();
+    String id = kept.getString(0);
+    String text = io.reweigh.jobs.report.Explain.explain(spark, dir, id);
+    double w = kept.getDouble(1);
+    long below = shards.filter(functions.col("weight").lt(w)).count();
+    assertTrue(
+        text.contains(
+            "final weight "
+                + io.reweigh.jobs.report.Explain.num(w)
+                + "; rank "
+                + String.format(java.util.Locale.ROOT, "%,d", below + 1)
+                + " of 1,140"),
+        text);
+    String file = kept.getString(2);
+    assertTrue(text.contains("in shards/" + file.substring(file.lastIndexOf('/') + 1)), text);
+    double wc =
+        spark
+            .read()
+            .parquet(out.resolve("stages/commonness").toString())
+            .filter(functions.col("id").equalTo(id))
+            .first()
+            .getAs("weight_commonness");
+    assertTrue(text.contains("weight_commonness " + io.reweigh.jobs.report.Explain.num(wc)), text);
+
+    Row drop =
+        spark
+            .read()
+            .parquet(out.resolve(Columns.REJECTS_DIR).toString())
+            .filter(functions.col(Columns.REJECT_REASON).startsWith(InfluenceSignal.DROP_REASON))
+            .orderBy("id")
+            .first();
+    String dropped = io.reweigh.jobs.report.Explain.explain(spark, dir, drop.getAs("id"));
+    assertTrue(dropped.contains("  dropped     " + InfluenceSignal.DROP_REASON), dropped);
+    assertTrue(dropped.contains("not in the shards: a signal dropped it"), dropped);
+    assertTrue(dropped.contains("self_influence "), dropped);
+
+    String rejected = io.reweigh.jobs.report.Explain.explain(spark, dir, "null-0");
+    assertTrue(rejected.contains("  rejected    text is null (part-00002.jsonl:"), rejected);
+    assertTrue(rejected.contains("not scored"), rejected);
+    String dup = io.reweigh.jobs.report.Explain.explain(spark, dir, "doc-0000000");
+    assertTrue(dup.contains("another input row with this id was rejected: duplicate id"), dup);
+    assertTrue(dup.contains("final weight "), dup);
+
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream e = new PrintStream(err, true);
+    PrintStream o = new PrintStream(new ByteArrayOutputStream(), true);
+    assertEquals(
+        2, Main.execute(new String[] {"explain", out.toString(), "--id", "no-such-id"}, o, e));
+    assertTrue(err.toString().contains("No document with id 'no-such-id'"), err.toString());
+    assertEquals(3, Main.execute(new String[] {"report", tmp.toString()}, o, e));
+    assertTrue(err.toString().contains("is not a finished reweigh output"), err.toString());
+
+    byte[] before = Files.readAllBytes(out.resolve(Columns.REPORT));
+    Files.delete(out.resolve(Columns.REPORT));
+    assertEquals(0, Main.execute(new String[] {"report", out.toString()}, o, e), err.toString());
+    String was = new String(before, java.nio.charset.StandardCharsets.UTF_8);
+    String now = Files.readString(out.resolve(Columns.REPORT));
+    int at = 0;
+    while (at < Math.min(was.length(), now.length()) && was.charAt(at) == now.charAt(at)) {
+      at++;
+    }
+    assertEquals(
+        was.substring(Math.max(0, at - 80), Math.min(was.length(), at + 80)),
+        now.substring(Math.max(0, at - 80), Math.min(now.length(), at + 80)),
+        "reweigh report regenerates the report the run wrote (first difference at " + at + ")");
   }
 
   @Test

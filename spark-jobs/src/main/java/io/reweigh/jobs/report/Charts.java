@@ -177,12 +177,15 @@ public final class Charts {
       return out;
     }
     double raw = (hi - lo) / Math.max(1, n - 1);
-    double mag = Math.pow(10, Math.floor(Math.log10(raw)));
-    double f = raw / mag;
-    double step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
-    double first = Math.ceil(lo / step - 1e-9) * step;
-    for (double t = first; t <= hi + step * 1e-9; t += step) {
-      out.add(Math.abs(t) < step * 1e-9 ? 0.0 : t);
+    int exp = (int) Math.floor(Math.log10(raw));
+    double f = raw / Math.pow(10, exp);
+    int mant = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
+    // decimal arithmetic, so that ticks print as 0.6 and not 0.6000000000000001
+    java.math.BigDecimal step = java.math.BigDecimal.valueOf(mant).scaleByPowerOfTen(exp);
+    double stepD = step.doubleValue();
+    long k = (long) Math.ceil(lo / stepD - 1e-9);
+    for (; k * stepD <= hi + stepD * 1e-9; k++) {
+      out.add(java.math.BigDecimal.valueOf(k).multiply(step).doubleValue());
     }
     return out;
   }
@@ -198,11 +201,10 @@ public final class Charts {
       String mant = me[0].replaceAll("0+$", "").replaceAll("\\.$", "");
       return mant + "e" + Integer.parseInt(me[1]);
     }
-    String s = String.format(Locale.ROOT, "%.3g", v);
-    if (s.contains(".") && !s.contains("e")) {
-      s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
-    }
-    return s;
+    return new java.math.BigDecimal(v)
+        .round(new java.math.MathContext(3))
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   private static StringBuilder open(String id, String title, int h) {

@@ -269,7 +269,7 @@ public final class Explain {
     return r.isNullAt(i) ? "null" : num(r.getDouble(i));
   }
 
-  static String num(double v) {
+  public static String num(double v) {
     return String.format(Locale.ROOT, "%.6g", v)
         .replaceAll("(\\.\\d*?)0+(e|$)", "$1$2")
         .replace(".e", "e")

@@ -127,7 +127,30 @@ public final class Report {
       }
     }
     return new ReportData(
-        manifest, hists, scatters, docColumns, lowest, highest, rejectExamples(spark, out), labels);
+        manifest,
+        hists,
+        scatters,
+        docColumns,
+        lowest,
+        highest,
+        rejectExamples(spark, out),
+        labels,
+        stageOrder(scored));
+  }
+
+  /** ingest, each signal after its prerequisites, sampler: the order a run computes them. */
+  static List<String> stageOrder(List<Scored> scored) {
+    List<String> order = new ArrayList<>(List.of("ingest"));
+    for (Scored s : scored) {
+      for (var pre : io.reweigh.jobs.SignalStages.stage(s.signal()).prerequisites()) {
+        if (!order.contains(pre.name())) {
+          order.add(pre.name());
+        }
+      }
+      order.add(s.signal().name());
+    }
+    order.add("sampler");
+    return order;
   }
 
   /** Final weight (y) against each signal's headline score (x), on the histograms' axes. */

@@ -12,6 +12,7 @@ import java.util.List;
  * @param lowest the most down-weighted documents (lowest final weight first)
  * @param highest the most up-weighted documents (highest first)
  * @param labels mean weight per value of a {@code label} column, when the input has one (demo)
+ * @param stageOrder the manifest's stages in the order a run computes them
  */
 public record ReportData(
     Manifest manifest,
@@ -21,7 +22,8 @@ public record ReportData(
     List<Doc> lowest,
     List<Doc> highest,
     List<RejectExample> rejectExamples,
-    List<Group> labels) {
+    List<Group> labels,
+    List<String> stageOrder) {
 
   /** Bin counts of one column over [x.lo, x.hi] (log10 values on a log axis). */
   public record Histogram(String id, String title, Charts.Axis x, long[] bins, long rows) {}

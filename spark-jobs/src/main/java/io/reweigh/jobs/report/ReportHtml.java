@@ -111,7 +111,7 @@ public final class ReportHtml {
     docs(h, "lowest", "The " + d.lowest().size() + " lowest final weights", d, d.lowest());
     docs(h, "highest", "The " + d.highest().size() + " highest final weights", d, d.highest());
     rejects(h, m.counts(), d.rejectExamples());
-    stages(h, m.stages());
+    stages(h, m.stages(), d.stageOrder());
     shards(h, m.shards());
     config(h, m.config());
     return h.append("</body></html>\n").toString();
@@ -244,7 +244,13 @@ public final class ReportHtml {
         .append(" id)</th><th class=\"l\">text or raw line (first ")
         .append(Report.SNIPPET_CHARS)
         .append(" characters)</th></tr>");
-    for (Map.Entry<String, Long> e : c.rejectedByReason().entrySet()) {
+    // most rows first (the manifest on disk orders its maps by key, a run's counts by stage)
+    List<Map.Entry<String, Long>> reasons = new ArrayList<>(c.rejectedByReason().entrySet());
+    reasons.sort(
+        Map.Entry.<String, Long>comparingByValue()
+            .reversed()
+            .thenComparing(Map.Entry.comparingByKey()));
+    for (Map.Entry<String, Long> e : reasons) {
       List<ReportData.RejectExample> ex =
           examples.stream().filter(x -> x.reason().equals(e.getKey())).toList();
       int span = Math.max(1, ex.size());
@@ -287,8 +293,16 @@ public final class ReportHtml {
     return slash < 0 ? f : f.substring(slash + 1);
   }
 
-  private static void stages(StringBuilder h, Map<String, StageStats> stages) {
+  private static void stages(
+      StringBuilder h, Map<String, StageStats> unordered, List<String> order) {
     h.append("<h2 id=\"stages\">Stages</h2>");
+    Map<String, StageStats> stages = new LinkedHashMap<>();
+    for (String s : order) {
+      if (unordered.containsKey(s)) {
+        stages.put(s, unordered.get(s));
+      }
+    }
+    new TreeMap<>(unordered).forEach(stages::putIfAbsent);
     List<String> names = new ArrayList<>(stages.keySet());
     double[][] secs = new double[1][names.size()];
     for (int i = 0; i < names.size(); i++) {
@@ -307,7 +321,11 @@ public final class ReportHtml {
     for (Map.Entry<String, StageStats> e : stages.entrySet()) {
       String json;
       try {
-        json = OutputDir.JSON.writeValueAsString(new TreeMap<>(e.getValue().details()));
+        // through a plain map, so nested records print sorted like manifest.json on disk
+        Object plain =
+            OutputDir.JSON.readValue(
+                OutputDir.JSON.writeValueAsString(e.getValue().details()), Map.class);
+        json = OutputDir.JSON.writeValueAsString(plain);
       } catch (Exception ex) {
         json = ex.toString();
       }

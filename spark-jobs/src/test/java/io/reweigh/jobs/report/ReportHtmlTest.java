@@ -1,0 +1,142 @@
+package io.reweigh.jobs.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.reweigh.core.demo.DemoCorpus;
+import io.reweigh.core.stage.StageStats;
+import io.reweigh.jobs.Manifest;
+import io.reweigh.sampler.DomainStats;
+import io.reweigh.sampler.spark.ShardWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+public class ReportHtmlTest {
+  static final String HOSTILE = DemoCorpus.HOSTILE_HTML + "\"'&";
+
+  static Manifest manifest() {
+    Map<String, Long> reasons = new LinkedHashMap<>();
+    reasons.put("invalid JSON", 2L);
+    reasons.put("duplicate id", 1L);
+    Manifest.Counts counts = new Manifest.Counts(1003, 990, 10, 3, reasons, 990, 123_456, true);
+    Map<String, StageStats> stages = new LinkedHashMap<>();
+    stages.put("ingest", new StageStats(1000, 4.5, Map.of("tokens", 123_456)));
+    stages.put("commonness", new StageStats(1000, 12.25, Map.of("mode", "exact")));
+    DomainStats web = new DomainStats(HOSTILE, 600, 80_000, 500, 400, 50_000, null, 1, null, null);
+    DomainStats code = new DomainStats("code", 390, 43_456, 490, 590, 73_456, null, 1, null, null);
+    ShardWriter.SetResult set =
+        new ShardWriter.SetResult(
+            "shards",
+            "shards",
+            0,
+            Map.of("commonness", "weight_commonness"),
+            1,
+            null,
+            null,
+            null,
+            990,
+            990,
+            123_456,
+            10,
+            null,
+            null,
+            "rows",
+            500,
+            2,
+            Map.of("mean", 1.0),
+            List.of(web, code));
+    List<ShardWriter.ShardInfo> shards =
+        List.of(
+            new ShardWriter.ShardInfo("shards/part-00000-of-00002.parquet", 500, 60_000, 480, "ab"),
+            new ShardWriter.ShardInfo(
+                "shards/part-00001-of-00002.parquet", 490, 63_456, 510, "cd"));
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("stages", List.of("commonness"));
+    config.put("sampler.domain-targets", HOSTILE);
+    return new Manifest(
+        "1.0",
+        "4.0.1",
+        "weighted",
+        config,
+        new Manifest.Input("/data/<in>", "jsonl", 2, 999, "f"),
+        counts,
+        stages,
+        List.of(set),
+        shards,
+        20.5);
+  }
+
+  static ReportData data() {
+    ReportData.Doc doc =
+        new ReportData.Doc(HOSTILE, HOSTILE, 12, 0.25, java.util.Arrays.asList(0.5, null), HOSTILE);
+    return new ReportData(
+        manifest(),
+        List.of(
+            new ReportData.Histogram(
+                "hist-weight",
+                "Final weight",
+                new Charts.Axis("weight", -1, 1, true),
+                new long[] {1, 2, 3},
+                6)),
+        List.of(),
+        List.of("commonness", "weight_commonness"),
+        List.of(doc),
+        List.of(doc),
+        List.of(
+            new ReportData.RejectExample("invalid JSON", "file:/in/a.jsonl", 7L, null, HOSTILE)),
+        List.of(new ReportData.Group(HOSTILE, 3, 0.5)),
+        List.of("ingest", "commonness", "sampler"));
+  }
+
+  @Test
+  void hostileTextIsEscapedEverywhereAndNoScriptCanRun() {
+    String html = ReportHtml.render(data());
+    assertFalse(html.contains("<script"), "no script element, from data or otherwise");
+    assertFalse(html.contains("<img"), "no img element from data");
+    assertFalse(html.contains("onerror=\""), "no event handler attribute");
+    assertTrue(
+        html.contains("&lt;script&gt;document.documentElement.setAttribute(&#39;data-xss&#39;"));
+    assertTrue(html.contains("&quot;&#39;&amp;"));
+    assertTrue(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    assertFalse(html.contains("http://") && !html.contains("xmlns=\"http://www.w3.org/2000/svg\""));
+    assertFalse(html.matches("(?s).*(src|href)=\"https?:.*"), "nothing loaded from the network");
+  }
+
+  @Test
+  void countsStagesAndConfigEqualTheManifest() {
+    Manifest m = manifest();
+    String html = ReportHtml.render(data());
+    Map<String, String> cells = cells(html);
+    assertEquals(String.valueOf(m.counts().inputRows()), cells.get("input_rows"));
+    assertEquals(String.valueOf(m.counts().outputRows()), cells.get("output_rows"));
+    assertEquals(String.valueOf(m.counts().unsampledRows()), cells.get("unsampled_rows"));
+    assertEquals(String.valueOf(m.counts().rejectedRows()), cells.get("rejected_rows"));
+    assertEquals(String.valueOf(m.counts().outputTokens()), cells.get("output_tokens"));
+    assertEquals("true", cells.get("accounting_ok"));
+    assertEquals("2", cells.get("invalid JSON"), "rejects by reason");
+    assertEquals("1000", cells.get("commonness"), "stage rows");
+    for (String id :
+        List.of("hist-weight", "domains-shards", "stage-timings", "docs-lowest", "docs-highest")) {
+      assertTrue(html.contains("id=\"" + id + "\""), id);
+    }
+    // the domain chart: web has 600 of 990 documents = 60.6%
+    assertTrue(html.contains("% of documents: 60.6</title>"), html);
+  }
+
+  /** data-key → the second cell of its row. */
+  public static Map<String, String> cells(String html) {
+    Map<String, String> out = new LinkedHashMap<>();
+    Matcher m =
+        Pattern.compile("<tr data-key=\"([^\"]*)\"><td[^>]*>[^<]*</td><td[^>]*>([^<]*)</td>")
+            .matcher(html);
+    while (m.find()) {
+      out.putIfAbsent(m.group(1), m.group(2));
+    }
+    return out;
+  }
+}
