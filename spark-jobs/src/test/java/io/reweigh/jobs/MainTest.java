@@ -78,8 +78,22 @@ class MainTest {
     new DemoCorpus(4).writeJsonl(in, 200, 2, DemoCorpus.DEFAULT_BAD_ROWS);
     Result r = cli("validate", "--input", in.toString(), "--set", "input.max-doc-chars=20000");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("rows: 209, usable 200, would be rejected 9"), r.out());
+    assertTrue(
+        r.out().matches("(?s).*rows: 209, usable 200 \\([0-9,]+ tokens\\), would be rejected 9.*"),
+        r.out());
     assertTrue(r.out().contains("invalid JSON"), r.out());
+    // the resolved config, what the user changed marked, and an estimate per stage
+    assertTrue(r.out().matches("(?s).*\\* input\\.max-doc-chars +20000\n.*"), r.out());
+    assertTrue(r.out().matches("(?s).*\n    softdedup\\.order +4\n.*"), r.out());
+    for (String stage : java.util.List.of("ingest", "commonness", "influence", "sampler")) {
+      assertTrue(
+          r.out()
+              .matches(
+                  "(?s).*estimated work and memory per stage:.*\\n  "
+                      + stage
+                      + " .*\\n +memory: driver .*"),
+          stage + ": " + r.out());
+    }
     assertFalse(Files.exists(tmp.resolve("o")));
   }
 

@@ -326,65 +326,98 @@ public final class Report {
    * @param specs {chart id, title, column} per histogram
    */
   static List<ReportData.Histogram> histograms(Dataset<Row> t, List<String[]> specs) {
-    List<org.apache.spark.sql.Column> values = new ArrayList<>();
-    List<org.apache.spark.sql.Column> aggs = new ArrayList<>();
-    for (String[] spec : specs) {
-      org.apache.spark.sql.Column v = col(spec[2]).cast("double");
-      v = functions.when(functions.isnan(v), functions.lit(null)).otherwise(v);
-      values.add(v);
-      aggs.add(functions.min(v));
-      aggs.add(functions.max(v));
-      aggs.add(functions.count(v));
+    int k = specs.size();
+    org.apache.spark.sql.Column[] cols = new org.apache.spark.sql.Column[k];
+    for (int i = 0; i < k; i++) {
+      cols[i] = col(specs.get(i)[2]).cast("double");
     }
-    Row mm =
-        t.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(org.apache.spark.sql.Column[]::new))
-            .first();
-    Charts.Axis[] axes = new Charts.Axis[specs.size()];
-    List<org.apache.spark.sql.Column> binned = new ArrayList<>();
-    for (int k = 0; k < specs.size(); k++) {
-      String column = specs.get(k)[2];
-      if (mm.getLong(3 * k + 2) == 0) {
-        axes[k] = new Charts.Axis(column, 0, 1, false);
-        continue;
+    // two single-stage passes over the narrow columns: range, then bins (no shuffle)
+    var rows = t.select(cols).javaRDD();
+    double[][] range =
+        rows.treeAggregate(
+            Bins.emptyRange(k), (acc, r) -> Bins.addRange(acc, r), Bins::mergeRange, 2);
+    Charts.Axis[] axes = new Charts.Axis[k];
+    double[] lo = new double[k];
+    double[] width = new double[k];
+    boolean[] log = new boolean[k];
+    for (int i = 0; i < k; i++) {
+      String column = specs.get(i)[2];
+      if (range[2][i] == 0) {
+        axes[i] = new Charts.Axis(column, 0, 1, false);
+      } else {
+        double min = range[0][i];
+        double max = range[1][i];
+        log[i] = min > 0 && max / min > LOG_SPAN;
+        axes[i] =
+            new Charts.Axis(
+                column, log[i] ? Math.log10(min) : min, log[i] ? Math.log10(max) : max, log[i]);
       }
-      double min = mm.getDouble(3 * k);
-      double max = mm.getDouble(3 * k + 1);
-      boolean log = min > 0 && max / min > LOG_SPAN;
-      axes[k] =
-          new Charts.Axis(column, log ? Math.log10(min) : min, log ? Math.log10(max) : max, log);
-      double width = (axes[k].hi() - axes[k].lo()) / BINS;
-      org.apache.spark.sql.Column x = log ? functions.log10(values.get(k)) : values.get(k);
-      org.apache.spark.sql.Column bin =
-          functions
-              .greatest(
-                  functions.lit(0),
-                  functions.least(
-                      functions.floor(x.minus(axes[k].lo()).divide(width)),
-                      functions.lit(BINS - 1)))
-              .cast("int");
-      binned.add(functions.struct(functions.lit(k).as("k"), bin.as("b")));
+      lo[i] = axes[i].lo();
+      width[i] = (axes[i].hi() - axes[i].lo()) / BINS;
     }
-    long[][] bins = new long[specs.size()][BINS];
-    if (!binned.isEmpty()) {
-      for (Row r :
-          t.select(
-                  functions
-                      .explode(functions.array(binned.toArray(org.apache.spark.sql.Column[]::new)))
-                      .as("e"))
-              .filter(col("e.b").isNotNull())
-              .groupBy(col("e.k"), col("e.b"))
-              .count()
-              .collectAsList()) {
-        bins[r.getInt(0)][r.getInt(1)] += r.getLong(2);
-      }
-    }
+    long[][] bins =
+        rows.treeAggregate(
+            new long[k][BINS], (acc, r) -> Bins.add(acc, r, lo, width, log), Bins::merge, 2);
     List<ReportData.Histogram> out = new ArrayList<>();
-    for (int k = 0; k < specs.size(); k++) {
+    for (int i = 0; i < k; i++) {
       out.add(
           new ReportData.Histogram(
-              specs.get(k)[0], specs.get(k)[1], axes[k], bins[k], mm.getLong(3 * k + 2)));
+              specs.get(i)[0], specs.get(i)[1], axes[i], bins[i], (long) range[2][i]));
     }
     return out;
+  }
+
+  /** Range and bin counting of a row of doubles (nulls and NaN skipped), for treeAggregate. */
+  static final class Bins {
+    private Bins() {}
+
+    static double[][] emptyRange(int k) {
+      double[][] r = new double[3][k];
+      java.util.Arrays.fill(r[0], Double.POSITIVE_INFINITY);
+      java.util.Arrays.fill(r[1], Double.NEGATIVE_INFINITY);
+      return r;
+    }
+
+    static double[][] addRange(double[][] acc, Row r) {
+      for (int i = 0; i < acc[0].length; i++) {
+        if (!r.isNullAt(i) && !Double.isNaN(r.getDouble(i))) {
+          double v = r.getDouble(i);
+          acc[0][i] = Math.min(acc[0][i], v);
+          acc[1][i] = Math.max(acc[1][i], v);
+          acc[2][i]++;
+        }
+      }
+      return acc;
+    }
+
+    static double[][] mergeRange(double[][] a, double[][] b) {
+      for (int i = 0; i < a[0].length; i++) {
+        a[0][i] = Math.min(a[0][i], b[0][i]);
+        a[1][i] = Math.max(a[1][i], b[1][i]);
+        a[2][i] += b[2][i];
+      }
+      return a;
+    }
+
+    static long[][] add(long[][] acc, Row r, double[] lo, double[] width, boolean[] log) {
+      for (int i = 0; i < acc.length; i++) {
+        if (!r.isNullAt(i) && !Double.isNaN(r.getDouble(i))) {
+          double v = log[i] ? Math.log10(r.getDouble(i)) : r.getDouble(i);
+          int b = width[i] > 0 ? (int) Math.floor((v - lo[i]) / width[i]) : 0;
+          acc[i][Math.max(0, Math.min(BINS - 1, b))]++;
+        }
+      }
+      return acc;
+    }
+
+    static long[][] merge(long[][] a, long[][] b) {
+      for (int i = 0; i < a.length; i++) {
+        for (int j = 0; j < BINS; j++) {
+          a[i][j] += b[i][j];
+        }
+      }
+      return a;
+    }
   }
 
   /** A positive column whose max / min exceeds this is shown on a log axis. */
