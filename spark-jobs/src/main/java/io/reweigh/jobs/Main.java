@@ -178,6 +178,23 @@ public final class Main implements Callable<Integer> {
     }
   }
 
+  /** Commands that read a finished output: OUT and --master. */
+  abstract static class FinishedOutput {
+    @CommandLine.Parameters(paramLabel = "OUT", description = "Output folder of a finished run.")
+    String output;
+
+    @Option(
+        names = "--master",
+        paramLabel = "URL",
+        description = "Spark master (default local[*]).")
+    String master;
+
+    io.reweigh.jobs.stage.OutputDir open(SparkSession spark) {
+      return new io.reweigh.jobs.stage.OutputDir(
+          output, spark.sparkContext().hadoopConfiguration());
+    }
+  }
+
   /** picocli mixin wrapper for ConfigOptions. */
   static final class ConfigOptionsMixin extends ConfigOptions {}
 
@@ -354,21 +371,11 @@ public final class Main implements Callable<Integer> {
       name = "report",
       mixinStandardHelpOptions = true,
       description = "Regenerate report.html of a finished output from its manifest and tables.")
-  static final class ReportCommand implements Callable<Integer> {
-    @CommandLine.Parameters(paramLabel = "OUT", description = "Output folder of a finished run.")
-    String output;
-
-    @Option(
-        names = "--master",
-        paramLabel = "URL",
-        description = "Spark master (default local[*]).")
-    String master;
-
+  static final class ReportCommand extends FinishedOutput implements Callable<Integer> {
     @Override
     public Integer call() {
       SparkSession spark = Sessions.create(master);
-      var out =
-          new io.reweigh.jobs.stage.OutputDir(output, spark.sparkContext().hadoopConfiguration());
+      var out = open(spark);
       io.reweigh.jobs.report.Report.write(
           spark, out, io.reweigh.jobs.report.Report.readManifest(out));
       System.out.println("wrote " + out.resolve(Columns.REPORT));
@@ -382,24 +389,14 @@ public final class Main implements Callable<Integer> {
       description =
           "Why a document got its weight: its scores, per-signal weights, final weight, rank,"
               + " percentile and shard, or why it was rejected or not sampled.")
-  static final class ExplainCommand implements Callable<Integer> {
-    @CommandLine.Parameters(paramLabel = "OUT", description = "Output folder of a finished run.")
-    String output;
-
+  static final class ExplainCommand extends FinishedOutput implements Callable<Integer> {
     @Option(names = "--id", required = true, paramLabel = "ID", description = "The document's id.")
     String id;
-
-    @Option(
-        names = "--master",
-        paramLabel = "URL",
-        description = "Spark master (default local[*]).")
-    String master;
 
     @Override
     public Integer call() {
       SparkSession spark = Sessions.create(master);
-      var out =
-          new io.reweigh.jobs.stage.OutputDir(output, spark.sparkContext().hadoopConfiguration());
+      var out = open(spark);
       System.out.print(io.reweigh.jobs.report.Explain.explain(spark, out, id));
       return 0;
     }

@@ -151,10 +151,12 @@ public final class Explain {
         distinct
             .agg(
                 functions.count(functions.lit(1)),
-                functions.count(functions.when(col(Columns.WEIGHT).lt(w), functions.lit(1))))
+                functions.count(functions.when(col(Columns.WEIGHT).lt(w), functions.lit(1))),
+                functions.count(functions.when(col(Columns.WEIGHT).equalTo(w), functions.lit(1))))
             .first();
     long n = rank.getLong(0);
     long below = rank.getLong(1);
+    long same = rank.getLong(2);
     double factor = 1;
     for (DomainStats d : set.domains()) {
       if (java.util.Objects.equals(d.domain(), domain)) {
@@ -166,11 +168,12 @@ public final class Explain {
         label,
         String.format(
             Locale.ROOT,
-            "final weight %s; rank %,d of %,d from the lowest (%.1f%% of documents weigh less)",
+            "final weight %s; rank %,d of %,d from the lowest (%.1f%% of documents weigh less%s)",
             num(w),
             below + 1,
             n,
-            n == 0 ? 0 : 100.0 * below / n));
+            n == 0 ? 0 : 100.0 * below / n,
+            same > 1 ? String.format(Locale.ROOT, ", %,d share this weight", same) : ""));
     // how: Π w^α, clipped around the median, ÷ mean, × domain factor (sampler Weighting)
     double product = 1;
     StringBuilder how = new StringBuilder();

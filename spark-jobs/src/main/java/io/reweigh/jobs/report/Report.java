@@ -113,6 +113,21 @@ public final class Report {
         docs(shards.orderBy(col(Columns.WEIGHT).asc(), col(Columns.ID).asc()), scored);
     List<ReportData.Doc> highest =
         docs(shards.orderBy(col(Columns.WEIGHT).desc(), col(Columns.ID).asc()), scored);
+    // weighting by segments (softdedup.weighting=segmented) gives many documents the same weight
+    long[] ties = {0, 0};
+    if (!lowest.isEmpty()) {
+      Row t =
+          shards
+              .agg(
+                  functions.count(
+                      functions.when(
+                          col(Columns.WEIGHT).equalTo(lowest.get(0).weight()), functions.lit(1))),
+                  functions.count(
+                      functions.when(
+                          col(Columns.WEIGHT).equalTo(highest.get(0).weight()), functions.lit(1))))
+              .first();
+      ties = new long[] {t.getLong(0), t.getLong(1)};
+    }
     List<ReportData.Group> labels = new ArrayList<>();
     if (List.of(shards.columns()).contains("label")) {
       for (Row r :
@@ -135,7 +150,9 @@ public final class Report {
         highest,
         rejectExamples(spark, out),
         labels,
-        stageOrder(scored));
+        stageOrder(scored),
+        ties[0],
+        ties[1]);
   }
 
   /** ingest, each signal after its prerequisites, sampler: the order a run computes them. */

@@ -13,6 +13,8 @@ import java.util.List;
  * @param highest the most up-weighted documents (highest first)
  * @param labels mean weight per value of a {@code label} column, when the input has one (demo)
  * @param stageOrder the manifest's stages in the order a run computes them
+ * @param lowestTies documents whose final weight equals the lowest (shown in id order)
+ * @param highestTies documents whose final weight equals the highest
  */
 public record ReportData(
     Manifest manifest,
@@ -23,7 +25,9 @@ public record ReportData(
     List<Doc> highest,
     List<RejectExample> rejectExamples,
     List<Group> labels,
-    List<String> stageOrder) {
+    List<String> stageOrder,
+    long lowestTies,
+    long highestTies) {
 
   /** Bin counts of one column over [x.lo, x.hi] (log10 values on a log axis). */
   public record Histogram(String id, String title, Charts.Axis x, long[] bins, long rows) {}

@@ -51,7 +51,7 @@ public final class ReportHtml {
         .append(", sampler mode ")
         .append(Report.esc(m.mode()))
         .append(", ")
-        .append(duration(m.seconds()))
+        .append(io.reweigh.jobs.stage.Progress.duration(m.seconds()))
         .append(". Input <code>")
         .append(Report.esc(m.input().path()))
         .append("</code> (")
@@ -108,8 +108,20 @@ public final class ReportHtml {
       h.append("</table>");
     }
     h.append("<h2 id=\"documents\">Most down-weighted and most up-weighted documents</h2>");
-    docs(h, "lowest", "The " + d.lowest().size() + " lowest final weights", d, d.lowest());
-    docs(h, "highest", "The " + d.highest().size() + " highest final weights", d, d.highest());
+    docs(
+        h,
+        "lowest",
+        "The " + d.lowest().size() + " lowest final weights",
+        d,
+        d.lowest(),
+        d.lowestTies());
+    docs(
+        h,
+        "highest",
+        "The " + d.highest().size() + " highest final weights",
+        d,
+        d.highest(),
+        d.highestTies());
     rejects(h, m.counts(), d.rejectExamples());
     stages(h, m.stages(), d.stageOrder());
     shards(h, m.shards());
@@ -187,11 +199,27 @@ public final class ReportHtml {
   }
 
   private static void docs(
-      StringBuilder h, String id, String title, ReportData d, List<ReportData.Doc> docs) {
+      StringBuilder h,
+      String id,
+      String title,
+      ReportData d,
+      List<ReportData.Doc> docs,
+      long ties) {
     h.append("<h3>").append(Report.esc(title)).append("</h3>");
     if (docs.isEmpty()) {
       h.append("<p>(no documents in the shards)</p>");
       return;
+    }
+    if (ties > 1) {
+      h.append(
+          String.format(
+              Locale.ROOT,
+              "<p class=\"note\" id=\"ties-%s\">%,d documents share the weight %.4g; those"
+                  + " shown are the first by id (segmented weighting gives whole quantile"
+                  + " segments one weight).</p>",
+              id,
+              ties,
+              docs.get(0).weight()));
     }
     h.append("<p class=\"note\">Scores and weights per signal; below each row the document's")
         .append(" first ")
@@ -377,11 +405,5 @@ public final class ReportHtml {
           .append("</code></td></tr>");
     }
     h.append("</table>");
-  }
-
-  static String duration(double s) {
-    return s < 120
-        ? String.format(Locale.ROOT, "%.1f s", s)
-        : String.format(Locale.ROOT, "%d min %02d s", (long) s / 60, (long) s % 60);
   }
 }

@@ -151,7 +151,7 @@ public final class Progress extends SparkListener {
   }
 
   /** "12.3 s", "4 min 05 s", "2 h 03 min". */
-  static String duration(double s) {
+  public static String duration(double s) {
     if (s < 60) {
       return String.format(Locale.ROOT, "%.1f s", s);
     }

@@ -90,7 +90,9 @@ public class ReportHtmlTest {
         List.of(
             new ReportData.RejectExample("invalid JSON", "file:/in/a.jsonl", 7L, null, HOSTILE)),
         List.of(new ReportData.Group(HOSTILE, 3, 0.5)),
-        List.of("ingest", "commonness", "sampler"));
+        List.of("ingest", "commonness", "sampler"),
+        1,
+        1234);
   }
 
   @Test
@@ -124,6 +126,8 @@ public class ReportHtmlTest {
         List.of("hist-weight", "domains-shards", "stage-timings", "docs-lowest", "docs-highest")) {
       assertTrue(html.contains("id=\"" + id + "\""), id);
     }
+    assertFalse(html.contains("id=\"ties-lowest\""), "one document at the lowest weight");
+    assertTrue(html.contains("1,234 documents share the weight 0.2500"), "ties at the highest");
     // the domain chart: web has 600 of 990 documents = 60.6%
     assertTrue(html.contains("% of documents: 60.6</title>"), html);
   }
