@@ -35,15 +35,14 @@ public final class Explain {
     Manifest manifest = Report.readManifest(out);
     StringBuilder s = new StringBuilder();
     s.append("document ").append(quote(id)).append(" in ").append(out.root()).append('\n');
+    Dataset<Row> ingest = spark.read().parquet(out.path(Columns.STAGES_DIR + "/ingest"));
     List<Row> docs =
-        spark
-            .read()
-            .parquet(out.path(Columns.STAGES_DIR + "/ingest"))
+        ingest
             .filter(col(Columns.ID).cast("string").equalTo(id))
             .select(
                 col(Columns.SOURCE_FILE).cast("string"),
                 col(Columns.SOURCE_ROW).cast("long"),
-                domainColumn(spark.read().parquet(out.path(Columns.STAGES_DIR + "/ingest"))),
+                domainColumn(ingest),
                 col(Columns.N_TOKENS).cast("long"))
             .collectAsList();
     List<Row> rejects = rejects(spark, out, id);

@@ -59,7 +59,6 @@ public final class Report {
   /** A signal that ran, with its committed score table. */
   record Scored(Signal signal, Dataset<Row> table, List<String> scores, List<String> weights) {}
 
-  @SuppressWarnings("unchecked")
   static List<Scored> scored(SparkSession spark, OutputDir out, Manifest manifest) {
     List<Scored> scored = new ArrayList<>();
     Object stages = manifest.config().get("stages");
