@@ -29,6 +29,10 @@ public final class Columns {
   public static final String REJECTS_DIR = "rejects";
   public static final String MANIFEST = "manifest.json";
   public static final String REPORT = "report.html";
+
+  /** reweigh evaluate's curves and summary (docs/evaluation.md). */
+  public static final String EVALUATION_DIR = "evaluation";
+
   public static final String COMMITTED = "_COMMITTED";
   public static final String STATS = "_STATS.json";
   public static final String TMP_DIR = "_tmp";

@@ -27,6 +27,24 @@ public final class ProxyTrainer {
     void checkpoint(int step, double learningRate, ProxyLm model);
   }
 
+  /** The sequences of one training step (1-based). */
+  @FunctionalInterface
+  public interface Batches {
+    List<int[]> batch(int step);
+  }
+
+  /** Learning rate of one step (1-based). */
+  @FunctionalInterface
+  public interface Schedule {
+    double learningRate(int step);
+  }
+
+  /** Called after every step with the step's learning rate, training loss and the model. */
+  @FunctionalInterface
+  public interface StepHook {
+    void afterStep(int step, double learningRate, double loss, ProxyLm model);
+  }
+
   /**
    * Runs {@code s.steps()} steps; returns the mean training loss of each step. {@code
    * checkpointSteps} (1-based step numbers) receive the model after that step.
@@ -36,8 +54,41 @@ public final class ProxyTrainer {
     if (seqs.isEmpty()) {
       throw new IllegalArgumentException("no training sequences");
     }
-    int positions = m.config().context();
     SplittableRandom rnd = new SplittableRandom(s.seed());
+    return train(
+        m,
+        s.steps(),
+        s.batchSize(),
+        step -> {
+          List<int[]> batch = new ArrayList<>(s.batchSize());
+          for (int i = 0; i < s.batchSize(); i++) {
+            batch.add(seqs.get(rnd.nextInt(seqs.size())));
+          }
+          return batch;
+        },
+        step -> s.learningRate(),
+        (step, lr, loss, model) -> {
+          if (checkpointSteps.contains(step)) {
+            sink.checkpoint(step, lr, model);
+          }
+        },
+        InfluenceSignal.LEARNING_RATE.key());
+  }
+
+  /**
+   * The training loop: {@code steps} Adam steps on the batches {@code batches} supplies (each of
+   * {@code rows} sequences), with the learning rate {@code schedule} gives; {@code hook} runs after
+   * each step. Returns the token-weighted mean training loss of each step.
+   */
+  public static double[] train(
+      ProxyLm m,
+      int steps,
+      int rows,
+      Batches batches,
+      Schedule schedule,
+      StepHook hook,
+      String learningRateKey) {
+    int positions = m.config().context();
     Map<String, NDArray[]> state = new LinkedHashMap<>();
     for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) {
       e.getValue().setRequiresGradient(true);
@@ -45,18 +96,16 @@ public final class ProxyTrainer {
     }
     double b1 = 0.9;
     double b2 = 0.999;
-    double[] curve = new double[s.steps()];
+    double[] curve = new double[steps];
     NDManager bm = m.manager().newSubManager();
     Map<String, NDArray> headGrads = new LinkedHashMap<>();
     try {
-      for (int step = 1; step <= s.steps(); step++) {
-        List<int[]> batch = new ArrayList<>(s.batchSize());
-        for (int i = 0; i < s.batchSize(); i++) {
-          batch.add(seqs.get(rnd.nextInt(seqs.size())));
-        }
+      for (int step = 1; step <= steps; step++) {
+        List<int[]> batch = batches.batch(step);
+        double lr = schedule.learningRate(step);
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
-          Sequences.Batch b = Sequences.batch(bm, batch, batch.size(), positions);
+          Sequences.Batch b = Sequences.batch(bm, batch, rows, positions);
           curve[step - 1] =
               DjlRuntime.withGradients(
                   gc -> {
@@ -85,9 +134,10 @@ public final class ProxyTrainer {
                     + curve[step - 1]
                     + " at step "
                     + step
-                    + "; lower influence.learning-rate");
+                    + "; lower "
+                    + learningRateKey);
           }
-          update(m, state, headGrads, step, s.learningRate(), b1, b2);
+          update(m, state, headGrads, step, lr, b1, b2, learningRateKey);
         }
         for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) {
           try (NDScope sc = new NDScope()) {
@@ -98,9 +148,7 @@ public final class ProxyTrainer {
             }
           }
         }
-        if (checkpointSteps.contains(step)) {
-          sink.checkpoint(step, s.learningRate(), m);
-        }
+        hook.afterStep(step, lr, curve[step - 1], m);
       }
     } finally {
       for (NDArray p : m.parameters().values()) {
@@ -122,7 +170,8 @@ public final class ProxyTrainer {
       int step,
       double lr,
       double b1,
-      double b2) {
+      double b2,
+      String learningRateKey) {
     Map<String, NDArray> grads = new LinkedHashMap<>();
     double total = 0;
     for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) {
@@ -146,7 +195,8 @@ public final class ProxyTrainer {
               + bad
               + "at step "
               + step
-              + "; lower influence.learning-rate");
+              + "; lower "
+              + learningRateKey);
     }
     double clip = Math.min(1.0, 1.0 / (Math.sqrt(total) + 1e-6));
     double c1 = 1 - Math.pow(b1, step);

@@ -29,7 +29,7 @@ public final class Sequences {
     return seq;
   }
 
-  static int bucket(long id, int vocab) {
+  public static int bucket(long id, int vocab) {
     return 2 + (int) Math.floorMod(id, (long) (vocab - 2));
   }
 

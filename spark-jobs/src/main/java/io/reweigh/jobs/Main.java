@@ -27,7 +27,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The reweigh command line: demo, run, validate, generate, config-doc. */
+/**
+ * The reweigh command line: demo, run, validate, report, explain, evaluate, generate, config-doc.
+ */
 @Command(
     name = "reweigh",
     mixinStandardHelpOptions = true,
@@ -40,6 +42,7 @@ import picocli.CommandLine.Option;
       Main.Generate.class,
       Main.ReportCommand.class,
       Main.ExplainCommand.class,
+      Main.EvaluateCommand.class,
       Main.ConfigDoc.class
     },
     exitCodeOnInvalidInput = 2,
@@ -398,6 +401,63 @@ public final class Main implements Callable<Integer> {
       SparkSession spark = Sessions.create(master);
       var out = open(spark);
       System.out.print(io.reweigh.jobs.report.Explain.explain(spark, out, id));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "evaluate",
+      mixinStandardHelpOptions = true,
+      description =
+          "Train the same small LM from scratch once per arm (uniform, weighted, a signal's weight,"
+              + " resampled) with the same token budget and measure held-out perplexity: writes"
+              + " evaluation/ and adds the result to manifest.json and report.html.")
+  static final class EvaluateCommand implements Callable<Integer> {
+    @CommandLine.Parameters(paramLabel = "OUT", description = "Output folder of a finished run.")
+    String output;
+
+    @Option(
+        names = "--eval",
+        required = true,
+        paramLabel = "PATH",
+        description =
+            "Held-out documents (JSONL or Parquet, the run's text field); any that also occur in"
+                + " the training input are reported and left out.")
+    String eval;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Training steps per arm.")
+    Integer steps;
+
+    @Option(
+        names = "--arms",
+        paramLabel = "A,B,...",
+        description = "uniform, weighted, a signal's name, resampled (default: uniform,weighted).")
+    String arms;
+
+    @CommandLine.Mixin ConfigOptionsMixin opts;
+
+    @Override
+    public Integer call() {
+      List<String> sets = new ArrayList<>();
+      if (opts.configFile != null) {
+        throw io.reweigh.core.error.PipelineErrors.usage(
+            "evaluate reads the run's config from OUT/manifest.json; -c is not used here.",
+            "Change evaluation settings with --set evaluate.<key>=VALUE (docs/config.md).");
+      }
+      if (steps != null) {
+        sets.add("evaluate.steps=" + steps);
+      }
+      if (arms != null) {
+        sets.add("evaluate.arms=\"" + arms + "\"");
+      }
+      sets.addAll(opts.sets);
+      Progress progress = opts.progress();
+      SparkSession spark = Sessions.create(opts.master);
+      progress.attach(spark.sparkContext());
+      var out =
+          new io.reweigh.jobs.stage.OutputDir(output, spark.sparkContext().hadoopConfiguration());
+      var r = io.reweigh.jobs.evaluate.Evaluate.run(spark, out, eval, sets, progress);
+      System.out.print(io.reweigh.jobs.evaluate.Evaluate.table(r.summary(), out));
       return 0;
     }
   }

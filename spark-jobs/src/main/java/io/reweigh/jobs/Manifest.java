@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * manifest.json (docs/architecture.md, "Data contract"), written with snake_case names: version,
- * resolved config, input fingerprint, counts, per-stage stats and the shards.
+ * resolved config, input fingerprint, counts, per-stage stats, the shards and, once {@code reweigh
+ * evaluate} ran, its summary (null until then).
  */
 public record Manifest(
     String version,
@@ -19,7 +20,14 @@ public record Manifest(
     Map<String, StageStats> stages,
     List<ShardWriter.SetResult> shardSets,
     List<ShardWriter.ShardInfo> shards,
-    double seconds) {
+    double seconds,
+    io.reweigh.jobs.evaluate.EvaluationSummary evaluation) {
+
+  /** This manifest with {@code reweigh evaluate}'s summary. */
+  public Manifest withEvaluation(io.reweigh.jobs.evaluate.EvaluationSummary e) {
+    return new Manifest(
+        version, sparkVersion, mode, config, input, counts, stages, shardSets, shards, seconds, e);
+  }
 
   /** The input as planned: path as given, format, files, bytes and their fingerprint. */
   public record Input(String path, String format, int files, long bytes, String fingerprint) {}

@@ -254,6 +254,8 @@ public final class Pipeline {
     ShardWriter.Result shards = ShardWriter.write(spark, kept, tables, params, tmp);
     Path shardsDir = out.resolve(Columns.SHARDS_DIR);
     out.delete(shardsDir);
+    // an evaluation measured the shards being replaced: it no longer describes this output
+    out.delete(out.resolve(Columns.EVALUATION_DIR));
     out.rename(new Path(tmp, "shards"), shardsDir);
     out.delete(tmp);
     double seconds = timer.elapsed();
@@ -298,7 +300,8 @@ public final class Pipeline {
         stageStats,
         written.sets(),
         written.shards(),
-        Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
+        Math.round((System.nanoTime() - t0) / 1e6) / 1000.0,
+        null);
   }
 
   /**

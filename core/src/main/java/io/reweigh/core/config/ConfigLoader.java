@@ -46,6 +46,27 @@ public final class ConfigLoader {
     return cfg;
   }
 
+  /**
+   * The config a finished run recorded in its manifest ({@code origin} names it in errors), with
+   * {@code --set} arguments applied on top (reweigh evaluate). Keys recorded without a value keep
+   * their default.
+   */
+  public static ResolvedConfig recorded(
+      Map<String, Object> values, String origin, List<String> setArgs) {
+    Map<String, Object> raw = new LinkedHashMap<>();
+    values.forEach(
+        (k, v) -> {
+          if (v != null) {
+            raw.put(k, v);
+          }
+        });
+    ResolvedConfig cfg = resolve(ResolvedConfig.defaults(), raw, origin);
+    for (String arg : setArgs) {
+      cfg = resolve(cfg, parseSet(arg), "--set " + arg);
+    }
+    return cfg;
+  }
+
   /** Parses one {@code KEY=VALUE} argument into key → raw value. */
   static Map<String, Object> parseSet(String arg) {
     int eq = arg.indexOf('=');

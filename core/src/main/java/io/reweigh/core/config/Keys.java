@@ -182,6 +182,125 @@ public final class Keys {
               ValueParser.anyLong(),
               "Seed for every random choice in the run (shard order, samples)."));
 
+  // ---- reweigh evaluate (docs/evaluation.md): a separate small LM trained once per arm ----
+
+  /** The arms' names besides the signals' own. */
+  public static final String ARM_UNIFORM = "uniform";
+
+  public static final String ARM_WEIGHTED = "weighted";
+  public static final String ARM_RESAMPLED = "resampled";
+
+  public static final ConfigKey<List<String>> EVAL_ARMS =
+      add(
+          ConfigKey.of(
+              "evaluate.arms",
+              List.of(ARM_UNIFORM, ARM_WEIGHTED),
+              ValueParser.subsetOf(
+                  java.util.stream.Stream.concat(
+                          java.util.stream.Stream.of(ARM_UNIFORM, ARM_WEIGHTED, ARM_RESAMPLED),
+                          Signals.names().stream())
+                      .toArray(String[]::new)),
+              "Arms of reweigh evaluate: uniform (every usable document alike), weighted (∝ weight),"
+                  + " a signal's name (∝ weight_<signal>), resampled (the resampled shards' rows)."));
+  public static final ConfigKey<Integer> EVAL_STEPS =
+      add(
+          ConfigKey.of(
+              "evaluate.steps",
+              400,
+              ValueParser.intRange(1, 10_000_000),
+              "Training steps per arm (the same for every arm)."));
+  public static final ConfigKey<Integer> EVAL_BATCH =
+      add(
+          ConfigKey.of(
+              "evaluate.batch",
+              16,
+              ValueParser.intRange(1, 4096),
+              "Packed windows of evaluate.proxy.context tokens per step."));
+  public static final ConfigKey<Integer> EVAL_EVERY =
+      add(
+          ConfigKey.of(
+              "evaluate.every",
+              25,
+              ValueParser.intRange(1, 10_000_000),
+              "Held-out perplexity is measured every this many steps (and after the last)."));
+  public static final ConfigKey<Double> EVAL_LEARNING_RATE =
+      add(
+          ConfigKey.of(
+              "evaluate.learning-rate",
+              1e-3,
+              ValueParser.doubleRange(0, false, 1, true),
+              "Peak learning rate (Adam; linear warm-up, then cosine decay to a tenth of it)."));
+  public static final ConfigKey<Double> EVAL_WARMUP =
+      add(
+          ConfigKey.of(
+              "evaluate.warmup",
+              0.1,
+              ValueParser.doubleRange(0, true, 1, false),
+              "Share of the steps spent warming the learning rate up linearly."));
+  public static final ConfigKey<Long> EVAL_SEED =
+      add(
+          ConfigKey.of(
+              "evaluate.seed",
+              0L,
+              ValueParser.anyLong(),
+              "Seed of the model's initial weights and of each arm's document draws."));
+  public static final ConfigKey<Integer> EVAL_MIN_TOKENS =
+      add(
+          ConfigKey.of(
+              "evaluate.min-eval-tokens",
+              2_000,
+              ValueParser.intRange(1, Integer.MAX_VALUE),
+              "Fewer held-out tokens than this (after removing leaked documents) is an error."));
+  public static final ConfigKey<Integer> EVAL_MAX_TOKENS =
+      add(
+          ConfigKey.of(
+              "evaluate.max-eval-tokens",
+              50_000,
+              ValueParser.intRange(1, Integer.MAX_VALUE),
+              "Held-out tokens scored at most (the first ones in input order)."));
+  public static final ConfigKey<Integer> EVAL_VOCAB =
+      add(
+          ConfigKey.of(
+              "evaluate.proxy.vocab",
+              8_192,
+              ValueParser.intRange(16, 1 << 22),
+              "Evaluation LM vocabulary: tokenizer ids hashed into this many buckets."));
+  public static final ConfigKey<Integer> EVAL_WIDTH =
+      add(
+          ConfigKey.of(
+              "evaluate.proxy.width",
+              128,
+              ValueParser.intRange(4, 4096),
+              "Evaluation LM width (a multiple of evaluate.proxy.heads)."));
+  public static final ConfigKey<Integer> EVAL_BLOCKS =
+      add(
+          ConfigKey.of(
+              "evaluate.proxy.blocks",
+              2,
+              ValueParser.intRange(1, 8),
+              "Evaluation LM transformer blocks."));
+  public static final ConfigKey<Integer> EVAL_HEADS =
+      add(
+          ConfigKey.of(
+              "evaluate.proxy.heads",
+              4,
+              ValueParser.intRange(1, 64),
+              "Evaluation LM attention heads."));
+  public static final ConfigKey<Integer> EVAL_CONTEXT =
+      add(
+          ConfigKey.of(
+              "evaluate.proxy.context",
+              128,
+              ValueParser.intRange(2, 8192),
+              "Evaluation LM context: tokens per packed training and held-out window."));
+  public static final ConfigKey<Integer> EVAL_THREADS =
+      add(
+          ConfigKey.tuning(
+              "evaluate.threads",
+              0,
+              ValueParser.intRange(0, 1024),
+              "PyTorch intra-op threads of the driver while evaluating (0 = all cores)."));
+
   private static final Map<String, ConfigKey<Double>> ALPHA = new LinkedHashMap<>();
 
   static {

@@ -246,6 +246,17 @@ public final class PipelineErrors {
         null);
   }
 
+  /** reweigh evaluate's --eval documents cannot be used. */
+  public static ReweighException evaluationInput(String path, String detail) {
+    return new ReweighException(
+        Kind.INPUT,
+        "Held-out documents '" + path + "' (--eval) cannot be used.",
+        detail,
+        "Pass a JSONL or Parquet file, folder or glob of documents that were not in the run's"
+            + " input, with the run's text field, and enough of them (evaluate.min-eval-tokens).",
+        null);
+  }
+
   public static ReweighException outputInsideInput(String output, String input) {
     return new ReweighException(
         Kind.USAGE,

@@ -91,6 +91,70 @@ public final class Charts {
   }
 
   /**
+   * Line chart: one polyline with point marks per series ({@code xs.get(k)}, {@code ys.get(k)},
+   * already in axis space) and a legend.
+   */
+  public static String lines(
+      String id,
+      String title,
+      Axis x,
+      Axis y,
+      List<String> series,
+      List<double[]> xs,
+      List<double[]> ys) {
+    int h = H + 40;
+    StringBuilder s = open(id, title, h);
+    axes(s, x, y, h);
+    for (int k = 0; k < series.size(); k++) {
+      String colour = PALETTE[k % PALETTE.length];
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+                  + "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>",
+              W - RIGHT - 150,
+              TOP + 4 + 14 * k,
+              colour,
+              W - RIGHT - 136,
+              TOP + 13 + 14 * k,
+              Report.esc(series.get(k))));
+      StringBuilder pts = new StringBuilder();
+      StringBuilder marks = new StringBuilder();
+      double[] px = xs.get(k);
+      double[] py = ys.get(k);
+      for (int i = 0; i < px.length; i++) {
+        if (!Double.isFinite(px[i]) || !Double.isFinite(py[i])) {
+          continue;
+        }
+        double cx = px(x, px[i]);
+        double cy = py(y, py[i], h);
+        pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", cx, cy));
+        marks.append(
+            String.format(
+                Locale.ROOT,
+                "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"><title>%s: %s %s,"
+                    + " %s %s</title></circle>",
+                cx,
+                cy,
+                colour,
+                Report.esc(series.get(k)),
+                Report.esc(x.label),
+                x.tick(px[i]),
+                Report.esc(y.label),
+                y.tick(py[i])));
+      }
+      s.append(
+              String.format(
+                  Locale.ROOT,
+                  "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%s\"/>",
+                  colour,
+                  pts.toString().trim()))
+          .append(marks);
+    }
+    return s.append("</svg>").toString();
+  }
+
+  /**
    * Grouped horizontal bars: one group per label, one bar per series (values[series][label]), with
    * a legend. Values are on a linear axis from 0.
    */

@@ -13,6 +13,7 @@ import io.reweigh.sampler.spark.ShardWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -151,7 +152,39 @@ public final class Report {
         labels,
         stageOrder(scored),
         ties[0],
-        ties[1]);
+        ties[1],
+        curves(out, manifest));
+  }
+
+  /** evaluation/curves.csv as one curve per arm (empty when the output was not evaluated). */
+  static List<ReportData.Curve> curves(OutputDir out, Manifest manifest) {
+    if (manifest.evaluation() == null) {
+      return List.of();
+    }
+    Path p = out.resolve(manifest.evaluation().curves());
+    if (!out.exists(p)) {
+      return List.of();
+    }
+    Map<String, List<double[]>> byArm = new LinkedHashMap<>();
+    String[] lines = out.readString(p).split("\n");
+    for (int i = 1; i < lines.length; i++) {
+      String[] f = lines[i].split(",", -1);
+      if (f.length < 7) {
+        continue;
+      }
+      byArm
+          .computeIfAbsent(f[0], k -> new ArrayList<>())
+          .add(new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[6])});
+    }
+    List<ReportData.Curve> out2 = new ArrayList<>();
+    byArm.forEach(
+        (arm, pts) ->
+            out2.add(
+                new ReportData.Curve(
+                    arm,
+                    pts.stream().mapToDouble(x -> x[0]).toArray(),
+                    pts.stream().mapToDouble(x -> x[1]).toArray())));
+    return out2;
   }
 
   /** ingest, each signal after its prerequisites, sampler: the order a run computes them. */

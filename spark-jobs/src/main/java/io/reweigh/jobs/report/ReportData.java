@@ -15,6 +15,8 @@ import java.util.List;
  * @param stageOrder the manifest's stages in the order a run computes them
  * @param lowestTies documents whose final weight equals the lowest (shown in id order)
  * @param highestTies documents whose final weight equals the highest
+ * @param curves held-out perplexity per arm from evaluation/curves.csv (empty until {@code reweigh
+ *     evaluate} ran)
  */
 public record ReportData(
     Manifest manifest,
@@ -27,7 +29,11 @@ public record ReportData(
     List<Group> labels,
     List<String> stageOrder,
     long lowestTies,
-    long highestTies) {
+    long highestTies,
+    List<Curve> curves) {
+
+  /** One arm's held-out perplexity after each measured step. */
+  public record Curve(String arm, double[] steps, double[] perplexity) {}
 
   /** Bin counts of one column over [x.lo, x.hi] (log10 values on a log axis). */
   public record Histogram(String id, String title, Charts.Axis x, long[] bins, long rows) {}

@@ -63,7 +63,8 @@ public final class ReportHtml {
         .append(" bytes).</p>");
     h.append(
         "<nav><a href=\"#rows\">rows</a><a href=\"#weights\">weights</a><a href=\"#scatter\">"
-            + "weight vs scores</a><a href=\"#domains\">domains</a><a href=\"#documents\">"
+            + "weight vs scores</a><a href=\"#evaluation\">training outcome</a>"
+            + "<a href=\"#domains\">domains</a><a href=\"#documents\">"
             + "documents</a><a href=\"#rejects\">rejects</a><a href=\"#stages\">stages</a>"
             + "<a href=\"#shards\">shards</a><a href=\"#config\">config</a></nav>");
     rows(h, m.counts());
@@ -89,6 +90,7 @@ public final class ReportHtml {
       }
       h.append("</div>");
     }
+    evaluation(h, m.evaluation(), d.curves());
     h.append("<h2 id=\"domains\">Domains before and after weighting</h2>");
     for (ShardWriter.SetResult set : m.shardSets()) {
       h.append(domainChart(set)).append(Report.shardSetTable(set));
@@ -127,6 +129,115 @@ public final class ReportHtml {
     shards(h, m.shards());
     config(h, m.config());
     return h.append("</body></html>\n").toString();
+  }
+
+  /** reweigh evaluate's result: a table per arm and held-out perplexity against steps. */
+  static void evaluation(
+      StringBuilder h,
+      io.reweigh.jobs.evaluate.EvaluationSummary e,
+      List<ReportData.Curve> curves) {
+    h.append("<h2 id=\"evaluation\">Training outcome</h2>");
+    if (e == null) {
+      h.append(
+          "<p class=\"note\">Not measured. <code>reweigh evaluate OUT --eval HELD_OUT</code>"
+              + " trains the same small LM once per arm (uniform, weighted, …) with the same"
+              + " token budget and adds held-out perplexity here (docs/evaluation.md).</p>");
+      return;
+    }
+    h.append("<p class=\"note\">")
+        .append(Report.esc(e.model()))
+        .append(
+            String.format(Locale.ROOT, ", trained from scratch once per arm: %,d steps", e.steps()))
+        .append(
+            String.format(
+                Locale.ROOT,
+                " × %d windows × %d tokens = %,d tokens per arm, seed %d. Held out: ",
+                e.batch(),
+                e.context(),
+                e.budgetTokens(),
+                e.seed()))
+        .append("<code>")
+        .append(Report.esc(e.eval()))
+        .append("</code>")
+        .append(
+            String.format(
+                Locale.ROOT,
+                ", %,d documents, %,d tokens; %,d held-out documents also in the training input"
+                    + " were left out",
+                e.evalDocuments(),
+                e.evalTokens(),
+                e.leakedDocuments()))
+        .append(
+            e.leakedExamples().isEmpty()
+                ? ""
+                : " (" + Report.esc(String.join(", ", e.leakedExamples())) + ")")
+        .append(". Steps to uniform's perplexity: the step at which an arm's held-out loss first")
+        .append(" reached the uniform arm's final loss (interpolated between measurements).</p>")
+        .append("<table id=\"evaluation-table\"><tr><th class=\"l\">arm</th>")
+        .append("<th class=\"l\">drawn from</th><th>documents</th><th>draws</th>")
+        .append("<th>passes</th><th>final perplexity</th><th>× uniform</th>")
+        .append("<th>best perplexity (step)</th>")
+        .append("<th>steps to uniform's perplexity</th><th>× uniform</th></tr>");
+    for (io.reweigh.jobs.evaluate.EvaluationSummary.Arm a : e.arms()) {
+      h.append("<tr data-arm=\"")
+          .append(Report.esc(a.name()))
+          .append("\"><td class=\"l\">")
+          .append(Report.esc(a.name()))
+          .append("</td><td class=\"l\">")
+          .append(Report.esc(a.drawnFrom()))
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "</td><td>%,d</td><td>%,d</td><td>%d</td><td>%.3f</td><td>%.3f</td>"
+                      + "<td>%.3f (%d)</td><td>%s</td><td>%s</td></tr>",
+                  a.documents(),
+                  a.drawn(),
+                  a.passes(),
+                  a.finalPerplexity(),
+                  a.perplexityRatio(),
+                  a.bestPerplexity(),
+                  a.bestStep(),
+                  a.stepsToBaseline() == null
+                      ? "not reached"
+                      : String.format(Locale.ROOT, "%.1f", a.stepsToBaseline()),
+                  a.stepsRatio() == null
+                      ? "–"
+                      : String.format(Locale.ROOT, "%.3f", a.stepsRatio())));
+    }
+    h.append("</table>");
+    if (curves.isEmpty()) {
+      h.append("<p>evaluation/curves.csv is missing.</p>");
+      return;
+    }
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    double maxStep = 1;
+    List<String> names = new ArrayList<>();
+    List<double[]> xs = new ArrayList<>();
+    List<double[]> ys = new ArrayList<>();
+    for (ReportData.Curve c : curves) {
+      names.add(c.arm());
+      xs.add(c.steps());
+      double[] y = new double[c.perplexity().length];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = Math.log10(c.perplexity()[i]);
+        lo = Math.min(lo, y[i]);
+        hi = Math.max(hi, y[i]);
+      }
+      for (double st : c.steps()) {
+        maxStep = Math.max(maxStep, st);
+      }
+      ys.add(y);
+    }
+    h.append(
+        Charts.lines(
+            "evaluation-curves",
+            "Held-out perplexity per arm",
+            new Charts.Axis("training step", 0, maxStep, false),
+            new Charts.Axis("perplexity", lo, hi, true),
+            names,
+            xs,
+            ys));
   }
 
   private static void rows(StringBuilder h, Manifest.Counts c) {

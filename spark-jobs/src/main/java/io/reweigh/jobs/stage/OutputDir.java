@@ -87,6 +87,7 @@ public final class OutputDir {
           Columns.REJECTS_DIR,
           Columns.MANIFEST,
           Columns.REPORT,
+          Columns.EVALUATION_DIR,
           Columns.TMP_DIR);
 
   /**

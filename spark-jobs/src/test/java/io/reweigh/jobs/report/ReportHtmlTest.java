@@ -68,7 +68,8 @@ public class ReportHtmlTest {
         stages,
         List.of(set),
         shards,
-        20.5);
+        20.5,
+        null);
   }
 
   static ReportData data() {
@@ -92,7 +93,8 @@ public class ReportHtmlTest {
         List.of(new ReportData.Group(HOSTILE, 3, 0.5)),
         List.of("ingest", "commonness", "sampler"),
         1,
-        1234);
+        1234,
+        List.of());
   }
 
   @Test
@@ -130,6 +132,76 @@ public class ReportHtmlTest {
     assertTrue(html.contains("1,234 documents share the weight 0.2500"), "ties at the highest");
     // the domain chart: web has 600 of 990 documents = 60.6%
     assertTrue(html.contains("% of documents: 60.6</title>"), html);
+  }
+
+  @Test
+  void trainingOutcomeSectionShowsEveryArmAndItsCurvesOrSaysItWasNotMeasured() {
+    assertTrue(ReportHtml.render(data()).contains("Not measured. <code>reweigh evaluate"));
+    var e =
+        new io.reweigh.jobs.evaluate.EvaluationSummary(
+            HOSTILE,
+            70,
+            2,
+            3,
+            List.of(HOSTILE),
+            65,
+            5_000,
+            "shards",
+            120,
+            8,
+            32,
+            30_720,
+            0,
+            "a small model",
+            "uniform",
+            List.of(
+                new io.reweigh.jobs.evaluate.EvaluationSummary.Arm(
+                    "uniform", HOSTILE, 1000, 1200, 40_000, 1, 5.0, 148.4, 1.0, 140.0, 100, 120.0,
+                    1.0),
+                new io.reweigh.jobs.evaluate.EvaluationSummary.Arm(
+                    "weighted",
+                    "shards ∝ weight",
+                    990,
+                    1100,
+                    41_000,
+                    1,
+                    4.8,
+                    121.5,
+                    0.819,
+                    120.0,
+                    120,
+                    null,
+                    null)),
+            "evaluation/curves.csv",
+            12.5);
+    ReportData d = data();
+    ReportData with =
+        new ReportData(
+            d.manifest().withEvaluation(e),
+            d.histograms(),
+            d.scatters(),
+            d.docColumns(),
+            d.lowest(),
+            d.highest(),
+            d.rejectExamples(),
+            d.labels(),
+            d.stageOrder(),
+            d.lowestTies(),
+            d.highestTies(),
+            List.of(
+                new ReportData.Curve(
+                    "uniform", new double[] {0, 60, 120}, new double[] {1024, 300, 148.4}),
+                new ReportData.Curve(
+                    "weighted", new double[] {0, 60, 120}, new double[] {1024, 250, 121.5})));
+    String html = ReportHtml.render(with);
+    assertTrue(html.contains("id=\"evaluation-curves\""));
+    assertEquals(2, html.split("<polyline").length - 1, "one line per arm");
+    assertTrue(html.contains("data-arm=\"uniform\""));
+    assertTrue(html.contains("<td>121.500</td><td>0.819</td><td>120.000 (120)</td>"), html);
+    assertTrue(html.contains("<td>not reached</td><td>–</td>"), "weighted never reached it");
+    assertTrue(html.contains("3 held-out documents also in the training input"));
+    assertFalse(html.contains("<script"));
+    assertFalse(html.contains("Not measured"));
   }
 
   /** data-key → the second cell of its row. */
