@@ -209,35 +209,50 @@ public final class ReportHtml {
       h.append("<p>evaluation/curves.csv is missing.</p>");
       return;
     }
+    // the first fifth of training (untrained model, warm-up: perplexity near the vocabulary size)
+    // would flatten the part where arms differ: the chart starts after it, the CSV has every point
+    double from = e.steps() / 5.0;
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
-    double maxStep = 1;
     List<String> names = new ArrayList<>();
     List<double[]> xs = new ArrayList<>();
     List<double[]> ys = new ArrayList<>();
     for (ReportData.Curve c : curves) {
+      List<double[]> kept = new ArrayList<>();
+      for (int i = 0; i < c.steps().length; i++) {
+        if (c.steps()[i] >= from) {
+          kept.add(new double[] {c.steps()[i], c.perplexity()[i]});
+          lo = Math.min(lo, c.perplexity()[i]);
+          hi = Math.max(hi, c.perplexity()[i]);
+        }
+      }
       names.add(c.arm());
-      xs.add(c.steps());
-      double[] y = new double[c.perplexity().length];
-      for (int i = 0; i < y.length; i++) {
-        y[i] = Math.log10(c.perplexity()[i]);
-        lo = Math.min(lo, y[i]);
-        hi = Math.max(hi, y[i]);
-      }
-      for (double st : c.steps()) {
-        maxStep = Math.max(maxStep, st);
-      }
-      ys.add(y);
+      xs.add(kept.stream().mapToDouble(p -> p[0]).toArray());
+      ys.add(kept.stream().mapToDouble(p -> p[1]).toArray());
     }
+    boolean log = hi / lo > 3;
+    if (log) {
+      for (double[] y : ys) {
+        for (int i = 0; i < y.length; i++) {
+          y[i] = Math.log10(y[i]);
+        }
+      }
+      lo = Math.log10(lo);
+      hi = Math.log10(hi);
+    }
+    double pad = (hi - lo) * 0.05;
     h.append(
-        Charts.lines(
-            "evaluation-curves",
-            "Held-out perplexity per arm",
-            new Charts.Axis("training step", 0, maxStep, false),
-            new Charts.Axis("perplexity", lo, hi, true),
-            names,
-            xs,
-            ys));
+            Charts.lines(
+                "evaluation-curves",
+                "Held-out perplexity per arm",
+                new Charts.Axis("training step", Math.floor(from), e.steps(), false),
+                new Charts.Axis("held-out perplexity", lo - pad, hi + pad, log),
+                names,
+                xs,
+                ys))
+        .append("<p class=\"note\">From step ")
+        .append((int) Math.ceil(from))
+        .append(" (the untrained model and warm-up are in evaluation/curves.csv).</p>");
   }
 
   private static void rows(StringBuilder h, Manifest.Counts c) {

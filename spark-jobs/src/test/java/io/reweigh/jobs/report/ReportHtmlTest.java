@@ -194,8 +194,11 @@ public class ReportHtmlTest {
                 new ReportData.Curve(
                     "weighted", new double[] {0, 60, 120}, new double[] {1024, 250, 121.5})));
     String html = ReportHtml.render(with);
+    // from step 24 (a fifth of 120): two points per arm, 121.5 to 300 on a linear axis
+    assertTrue(html.contains("From step 24 "), "the warm-up is left out of the chart");
     assertTrue(html.contains("id=\"evaluation-curves\""));
     assertEquals(2, html.split("<polyline").length - 1, "one line per arm");
+    assertEquals(4, html.split("<circle").length - 1, "steps 60 and 120 of each arm");
     assertTrue(html.contains("data-arm=\"uniform\""));
     assertTrue(html.contains("<td>121.500</td><td>0.819</td><td>120.000 (120)</td>"), html);
     assertTrue(html.contains("<td>not reached</td><td>–</td>"), "weighted never reached it");
