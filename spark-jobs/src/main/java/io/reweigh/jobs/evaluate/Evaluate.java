@@ -325,8 +325,7 @@ public final class Evaluate {
       texts.add(c.text());
     }
     if (texts.isEmpty()) {
-      // a tiny pool can draw nothing by chance: take its heaviest... any document,
-      // deterministically
+      // a tiny pool can draw nothing by chance: train on its heaviest document (ties by key)
       texts.add(
           pool.rows().orderBy(col("w").desc(), col("key")).select("text").first().getString(0));
     }
