@@ -97,20 +97,8 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  /** Options shared by commands that read config. */
-  static class ConfigOptions {
-    @Option(
-        names = {"-c", "--config"},
-        paramLabel = "FILE",
-        description = "HOCON config file (see conf/reweigh.conf and docs/config.md).")
-    File configFile;
-
-    @Option(
-        names = "--set",
-        paramLabel = "KEY=VALUE",
-        description = "Override one config key; VALUE is HOCON (e.g. --set softdedup.order=5).")
-    List<String> sets = new ArrayList<>();
-
+  /** Where Spark runs and how much progress to print. */
+  static class SessionOptions {
     @Option(
         names = "--master",
         paramLabel = "URL",
@@ -127,10 +115,6 @@ public final class Main implements Callable<Integer> {
         description = "Every Spark job as it starts and task progress every second.")
     boolean verbose;
 
-    ResolvedConfig config() {
-      return ConfigLoader.load(configFile, sets);
-    }
-
     Progress progress() {
       if (quiet && verbose) {
         throw io.reweigh.core.error.PipelineErrors.usage(
@@ -139,6 +123,28 @@ public final class Main implements Callable<Integer> {
       return new Progress(
           System.err,
           quiet ? Progress.Level.QUIET : verbose ? Progress.Level.VERBOSE : Progress.Level.NORMAL);
+    }
+  }
+
+  /** --set KEY=VALUE, repeatable. */
+  static class SetOptions extends SessionOptions {
+    @Option(
+        names = "--set",
+        paramLabel = "KEY=VALUE",
+        description = "Override one config key; VALUE is HOCON (e.g. --set softdedup.order=5).")
+    List<String> sets = new ArrayList<>();
+  }
+
+  /** Options shared by commands that read config. */
+  static class ConfigOptions extends SetOptions {
+    @Option(
+        names = {"-c", "--config"},
+        paramLabel = "FILE",
+        description = "HOCON config file (see conf/reweigh.conf and docs/config.md).")
+    File configFile;
+
+    ResolvedConfig config() {
+      return ConfigLoader.load(configFile, sets);
     }
   }
 
@@ -434,16 +440,12 @@ public final class Main implements Callable<Integer> {
         description = "uniform, weighted, a signal's name, resampled (default: uniform,weighted).")
     String arms;
 
-    @CommandLine.Mixin ConfigOptionsMixin opts;
+    /** The run's config comes from OUT/manifest.json; --set changes evaluate.* keys on top. */
+    @CommandLine.Mixin SetOptions opts;
 
     @Override
     public Integer call() {
       List<String> sets = new ArrayList<>();
-      if (opts.configFile != null) {
-        throw io.reweigh.core.error.PipelineErrors.usage(
-            "evaluate reads the run's config from OUT/manifest.json; -c is not used here.",
-            "Change evaluation settings with --set evaluate.<key>=VALUE (docs/config.md).");
-      }
       if (steps != null) {
         sets.add("evaluate.steps=" + steps);
       }
