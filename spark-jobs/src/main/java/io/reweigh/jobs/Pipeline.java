@@ -22,7 +22,6 @@ import io.reweigh.jobs.stage.StageRunner;
 import io.reweigh.sampler.SamplerParams;
 import io.reweigh.sampler.spark.ShardWriter;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,13 +151,7 @@ public final class Pipeline {
     SampleResult sample = sample(docs, scored);
     Manifest.Counts counts = counts(ingest, sample);
     Manifest manifest = manifest(counts, sample.written());
-    try {
-      out.writeAtomically(
-          out.resolve(Columns.MANIFEST),
-          OutputDir.JSON.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw PipelineErrors.internal("cannot write manifest.json", e);
-    }
+    out.writeJsonAtomically(out.resolve(Columns.MANIFEST), manifest);
     if (!counts.accountingOk()) {
       throw PipelineErrors.accountingBroken(
           counts.inputRows(), counts.outputRows() + counts.unsampledRows(), counts.rejectedRows());

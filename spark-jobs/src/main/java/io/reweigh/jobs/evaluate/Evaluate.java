@@ -162,23 +162,12 @@ public final class Evaluate {
     EvaluationSummary summary =
         summary(evalPath, held, set, s, pools, drawnPerArm, curves, (System.nanoTime() - t0) / 1e9);
     out.writeAtomically(out.resolve(CURVES), curvesCsv(curves).getBytes(StandardCharsets.UTF_8));
-    out.writeAtomically(out.resolve(SUMMARY), json(summary));
+    out.writeJsonAtomically(out.resolve(SUMMARY), summary);
     Manifest updated = manifest.withEvaluation(summary);
-    out.writeAtomically(out.resolve(Columns.MANIFEST), json(updated));
+    out.writeJsonAtomically(out.resolve(Columns.MANIFEST), updated);
     Report.write(spark, out, updated);
     progress.stageFinished("evaluate", held.documents(), (System.nanoTime() - t0) / 1e9);
     return new Result(summary, updated);
-  }
-
-  private static byte[] json(Object value) {
-    try {
-      byte[] b = OutputDir.JSON.writeValueAsBytes(value);
-      byte[] withNewline = java.util.Arrays.copyOf(b, b.length + 1);
-      withNewline[b.length] = '\n';
-      return withNewline;
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   // ---- arms ----------------------------------------------------------------------------------

@@ -137,6 +137,15 @@ public final class OutputDir {
     }
   }
 
+  /** {@code value} as JSON ({@link #JSON}), written atomically (manifest.json, summaries). */
+  public void writeJsonAtomically(Path p, Object value) {
+    try {
+      writeAtomically(p, JSON.writeValueAsBytes(value));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + p + " as JSON", e);
+    }
+  }
+
   /** Writes a small file atomically: to a sibling temp name, then rename over the target. */
   public void writeAtomically(Path p, byte[] content) {
     Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp");
