@@ -18,7 +18,9 @@ public record CommonnessParams(
     double clipLow,
     double clipHigh,
     long seed,
-    Tokenizer tokenizer)
+    Tokenizer tokenizer,
+    String exactPath,
+    long inMemoryLimit)
     implements Serializable {
 
   /**
@@ -45,7 +47,9 @@ public record CommonnessParams(
         cfg.get(CommonnessSignal.CLIP_LOW),
         cfg.get(CommonnessSignal.CLIP_HIGH),
         sketch && validationDocs > 0 ? cfg.get(Keys.SAMPLER_SEED) : 0L,
-        Tokenizers.fromConfig(cfg));
+        Tokenizers.fromConfig(cfg),
+        sketch ? "auto" : cfg.get(CommonnessSignal.EXACT_PATH),
+        sketch ? 0L : cfg.get(CommonnessSignal.EXACT_MEMORY_LIMIT));
   }
 
   /** Count-min sketch depth and width for (eps, confidence), as Spark's CountMinSketch sizes it. */

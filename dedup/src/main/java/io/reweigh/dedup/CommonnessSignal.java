@@ -34,6 +34,25 @@ public final class CommonnessSignal implements Signal {
           ValueParser.oneOf("exact", "sketch"),
           "exact: modified Kneser-Ney over exact distributed counts; sketch: count-min sketches,"
               + " one pass, no shuffle (see docs/softdedup.md).");
+  public static final ConfigKey<String> EXACT_PATH =
+      ConfigKey.tuning(
+          "softdedup.exact.path",
+          "auto",
+          ValueParser.oneOf("auto", "in-memory", "distributed"),
+          "Exact mode's plan; both give the same bits. in-memory: tasks count n-grams into"
+              + " primitive tables, the driver merges them and computes every probability, and"
+              + " executors score documents from a broadcast map (no shuffle). distributed: Spark"
+              + " aggregations and joins that spill, for tables larger than one JVM. auto: in-memory"
+              + " while the merged tables stay within softdedup.exact.in-memory-limit, otherwise"
+              + " distributed; the manifest states the path taken and why.");
+  public static final ConfigKey<Long> EXACT_MEMORY_LIMIT =
+      ConfigKey.tuning(
+          "softdedup.exact.in-memory-limit",
+          0L,
+          ValueParser.longRange(0, Long.MAX_VALUE),
+          "Bytes the merged n-gram tables may take on the driver before auto falls back to the"
+              + " distributed path (0 = a third of the driver's heap; the broadcast probability map"
+              + " must also fit in a quarter of spark.executor.memory).");
   public static final ConfigKey<Double> SKETCH_EPS =
       ConfigKey.of(
           "softdedup.sketch.eps",
@@ -105,6 +124,8 @@ public final class CommonnessSignal implements Signal {
     return List.of(
         ORDER,
         MODE,
+        EXACT_PATH,
+        EXACT_MEMORY_LIMIT,
         SKETCH_EPS,
         SKETCH_CONFIDENCE,
         SKETCH_VALIDATION_DOCS,

@@ -40,7 +40,10 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Exact mode: interpolated modified Kneser-Ney over distributed counts (DESIGN.md §4.1).
+ * Exact mode: interpolated modified Kneser-Ney (DESIGN.md §4.1), by one of two plans that give the
+ * same bits ({@code softdedup.exact.path}): {@link InMemoryCommonness} when the merged n-gram
+ * tables fit in the driver (chosen automatically, stated in the manifest as {@code path}),
+ * otherwise the distributed plan below, which only needs Spark's spilling aggregations and joins:
  *
  * <ol>
  *   <li>T_n: every position's n-gram key, counted with a map-side-combining aggregation; each row
@@ -69,6 +72,44 @@ final class ExactCommonness {
    * unpersists). Adds model stats and a time breakdown to {@code stats}.
    */
   static Dataset<Row> score(
+      SparkSession spark,
+      Dataset<Row> docs,
+      CommonnessParams p,
+      Map<String, Object> stats,
+      Timer timer) {
+    String path = p.exactPath();
+    if (!path.equals("distributed")) {
+      boolean forced = path.equals("in-memory");
+      long driver = forced ? Long.MAX_VALUE : driverLimit(p);
+      long executor = forced ? Long.MAX_VALUE : executorLimit(spark);
+      InMemoryCommonness.Outcome o =
+          InMemoryCommonness.score(spark, docs, p, driver, executor, stats, timer);
+      if (o.scores() != null) {
+        stats.put("path", "in-memory");
+        return o.scores();
+      }
+      stats.put("path_fallback", o.fallbackReason());
+      timer.lap("in_memory_attempt");
+    }
+    stats.put("path", "distributed");
+    return distributed(spark, docs, p, stats, timer);
+  }
+
+  /** softdedup.exact.in-memory-limit, or a third of the driver's heap. */
+  static long driverLimit(CommonnessParams p) {
+    return p.inMemoryLimit() > 0 ? p.inMemoryLimit() : Runtime.getRuntime().maxMemory() / 3;
+  }
+
+  /** A quarter of an executor's heap (the driver's in local mode). */
+  static long executorLimit(SparkSession spark) {
+    if (spark.sparkContext().isLocal()) {
+      return Runtime.getRuntime().maxMemory() / 4;
+    }
+    return (spark.sparkContext().executorMemory() << 20) / 4;
+  }
+
+  /** The distributed path: Spark aggregations and joins over gram tables that may spill. */
+  static Dataset<Row> distributed(
       SparkSession spark,
       Dataset<Row> docs,
       CommonnessParams p,

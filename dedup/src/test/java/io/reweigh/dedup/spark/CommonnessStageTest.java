@@ -69,14 +69,26 @@ class CommonnessStageTest {
     return spark.createDataFrame(rows, SCHEMA).repartition(2);
   }
 
-  /** Exact mode must give the in-memory model's numbers bit for bit. */
+  /** Exact mode must give the in-memory model's numbers bit for bit, by either path. */
   static void assertExactMatchesModel(Dataset<Row> docs, int order) {
-    CommonnessParams p = params("softdedup.order=" + order);
+    assertExactMatchesModel(docs, order, "in-memory", "in-memory");
+    assertExactMatchesModel(docs, order, "distributed", "distributed");
+  }
+
+  static Map<String, Object> assertExactMatchesModel(
+      Dataset<Row> docs, int order, String path, String expectedPath, String... sets) {
+    List<String> all = new ArrayList<>(List.of("softdedup.order=" + order));
+    all.add("softdedup.exact.path=" + path);
+    all.addAll(List.of(sets));
+    CommonnessParams p = params(all.toArray(String[]::new));
     Map<String, Object> stats = new HashMap<>();
     Map<String, Row> got = new HashMap<>();
-    for (Row r : ExactCommonness.score(spark, docs, p, stats, new Timer()).collectAsList()) {
+    Dataset<Row> scored = ExactCommonness.score(spark, docs, p, stats, new Timer());
+    for (Row r : scored.collectAsList()) {
       got.put(r.getString(0), r);
     }
+    scored.unpersist();
+    assertEquals(expectedPath, stats.get("path"), stats.toString());
     List<Row> rows = docs.select(Columns.ID, Columns.TEXT).collectAsList();
     UnicodeTokenizer tok = new UnicodeTokenizer(false);
     List<long[]> ids = new ArrayList<>();
@@ -92,6 +104,7 @@ class CommonnessStageTest {
       assertEquals(want.logProb(), r.getDouble(2), 0.0, "doc " + rows.get(i).getString(0));
       assertEquals(want.commonness(), r.getDouble(3), 0.0);
     }
+    return stats;
   }
 
   @Test
@@ -100,6 +113,24 @@ class CommonnessStageTest {
     Dataset<Row> small = spark.createDataFrame(first, SCHEMA).repartition(3);
     assertExactMatchesModel(small, 4);
     assertExactMatchesModel(small, 2);
+  }
+
+  @Test
+  void autoTakesTheInMemoryPathWhenTablesFitAndFallsBackWhenNot() {
+    List<Row> first = demoDf.orderBy(Columns.ID).limit(300).collectAsList();
+    Dataset<Row> small = spark.createDataFrame(first, SCHEMA).repartition(3);
+    Map<String, Object> fits = assertExactMatchesModel(small, 3, "auto", "in-memory");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> plan = (Map<String, Object>) fits.get("in_memory");
+    assertTrue(((Number) plan.get("merged_table_bytes")).longValue() > 0, plan.toString());
+    // tables far larger than the limit: the distributed path, same bits, and the manifest says why
+    Map<String, Object> over =
+        assertExactMatchesModel(
+            small, 3, "auto", "distributed", "softdedup.exact.in-memory-limit=100000");
+    assertTrue(
+        String.valueOf(over.get("path_fallback")).contains("softdedup.exact.in-memory-limit"),
+        over.toString());
+    assertEquals(fits.get("orders").toString(), over.get("orders").toString());
   }
 
   @Test
@@ -188,7 +219,9 @@ class CommonnessStageTest {
       texts.add("HOT HOT HOT HOT HOT " + "w" + (i % 17) + " x" + (i % 5) + " tail " + i);
     }
     Map<String, Object> stats = new HashMap<>();
-    ExactCommonness.score(spark, df(texts), params(), stats, new Timer()).count();
+    ExactCommonness.score(
+            spark, df(texts), params("softdedup.exact.path=distributed"), stats, new Timer())
+        .count();
     assertTrue(((Number) stats.get("hot_ngrams")).intValue() > 0);
     assertExactMatchesModel(df(texts), 4);
   }

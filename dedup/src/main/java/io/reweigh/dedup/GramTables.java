@@ -1,0 +1,233 @@
+package io.reweigh.dedup;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The distinct n-grams of orders 1..n held in primitive arrays: the in-memory exact path of
+ * SoftDedup commonness (docs/softdedup.md, "Two exact paths"). Each task counts its documents into
+ * one of these, {@link #toArray} ships it to the driver, which {@link #merge}s them and computes
+ * every highest-order gram's ln P with {@link #probabilities}, by the same formulas ({@link
+ * KneserNey}) and from the same integer statistics as the distributed path, so both give the same
+ * bits.
+ *
+ * <p>Per order k and distinct k-gram key S_k it keeps the key of its history C_k and of its (k−1)-
+ * gram suffix S_{k−1}; both are functions of the gram. The highest order also keeps the raw count;
+ * the continuation counts of the lower orders are derived after merging (a_k(x) = the number of
+ * distinct (k+1)-grams whose suffix is x), which is what {@link KneserNeyModel} counts directly.
+ */
+public final class GramTables {
+  private final int n;
+  private final LongIndex[] index; // [k-1]
+  private final long[][] context; // [k-1][i] = C_k
+  private final long[][] suffix; // [k-1][i] = S_{k-1}, k ≥ 2
+  private long[] count; // raw counts of the highest order
+
+  public GramTables(int n, int expected) {
+    if (n < 1) {
+      throw new IllegalArgumentException("order must be ≥ 1");
+    }
+    this.n = n;
+    index = new LongIndex[n];
+    context = new long[n][];
+    suffix = new long[n][];
+    for (int k = 0; k < n; k++) {
+      index[k] = new LongIndex(expected);
+      context[k] = new long[Math.max(16, expected)];
+      suffix[k] = new long[k == 0 ? 0 : Math.max(16, expected)];
+    }
+    count = new long[Math.max(16, expected)];
+  }
+
+  public int order() {
+    return n;
+  }
+
+  /** Distinct grams of order k. */
+  public int distinct(int k) {
+    return index[k - 1].size();
+  }
+
+  /** Distinct grams of all orders. */
+  public long entries() {
+    long e = 0;
+    for (LongIndex x : index) {
+      e += x.size();
+    }
+    return e;
+  }
+
+  /** Approximate heap bytes held. */
+  public long bytes() {
+    long b = 8L * count.length;
+    for (int k = 0; k < n; k++) {
+      b += index[k].bytes() + 8L * context[k].length + 8L * suffix[k].length;
+    }
+    return b;
+  }
+
+  /** Counts every position of a token-id document (see {@link NGrams#forEachPosition}). */
+  public void add(long[] tokens) {
+    NGrams.forEachPosition(
+        tokens,
+        n,
+        (j, s, c) -> {
+          for (int k = 1; k <= n; k++) {
+            int i = put(k, s[k - 1], c[k - 1], k >= 2 ? s[k - 2] : 0L);
+            if (k == n) {
+              count[i]++;
+            }
+          }
+        });
+  }
+
+  private int put(int k, long gram, long ctx, long suf) {
+    LongIndex x = index[k - 1];
+    int before = x.size();
+    int i = x.add(gram);
+    if (i == before) {
+      if (i == context[k - 1].length) {
+        int len = LongIndex.grow(i);
+        context[k - 1] = Arrays.copyOf(context[k - 1], len);
+        if (k >= 2) {
+          suffix[k - 1] = Arrays.copyOf(suffix[k - 1], len);
+        }
+      }
+      if (k == n && i == count.length) {
+        count = Arrays.copyOf(count, LongIndex.grow(i));
+      }
+      context[k - 1][i] = ctx;
+      if (k >= 2) {
+        suffix[k - 1][i] = suf;
+      }
+    }
+    return i;
+  }
+
+  /**
+   * The tables as one array: n, then per order k: m_k, m_k keys, m_k contexts, m_k suffixes (k ≥
+   * 2), m_k counts (k = n).
+   */
+  public long[] toArray() {
+    long len = 1;
+    for (int k = 1; k <= n; k++) {
+      len += 1 + (long) distinct(k) * (2 + (k >= 2 ? 1 : 0) + (k == n ? 1 : 0));
+    }
+    if (len > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException("gram tables of one task exceed 2^31 longs");
+    }
+    long[] out = new long[(int) len];
+    int p = 0;
+    out[p++] = n;
+    for (int k = 1; k <= n; k++) {
+      int m = distinct(k);
+      out[p++] = m;
+      for (int i = 0; i < m; i++) {
+        out[p++] = index[k - 1].key(i);
+      }
+      System.arraycopy(context[k - 1], 0, out, p, m);
+      p += m;
+      if (k >= 2) {
+        System.arraycopy(suffix[k - 1], 0, out, p, m);
+        p += m;
+      }
+      if (k == n) {
+        System.arraycopy(count, 0, out, p, m);
+        p += m;
+      }
+    }
+    return out;
+  }
+
+  /** Adds another task's tables (from {@link #toArray}). */
+  public void merge(long[] other) {
+    if (other[0] != n) {
+      throw new IllegalArgumentException("order " + other[0] + " tables merged into order " + n);
+    }
+    int p = 1;
+    for (int k = 1; k <= n; k++) {
+      int m = (int) other[p++];
+      int keys = p;
+      int ctx = keys + m;
+      int suf = ctx + m;
+      int cnt = suf + (k >= 2 ? m : 0);
+      for (int i = 0; i < m; i++) {
+        int j = put(k, other[keys + i], other[ctx + i], k >= 2 ? other[suf + i] : 0L);
+        if (k == n) {
+          count[j] += other[cnt + i];
+        }
+      }
+      p = cnt + (k == n ? m : 0);
+    }
+  }
+
+  /** ln P of every highest-order gram, in fixed point, with the model's statistics. */
+  public record Probabilities(
+      ScoreMap logProbs, long vocabulary, List<Map<String, Object>> orders) {}
+
+  /**
+   * Interpolated modified Kneser-Ney P_k for every distinct k-gram, bottom up (the same steps as
+   * the distributed path in io.reweigh.dedup.spark.ExactCommonness): adjusted counts, history stats
+   * (Σa, N1, N2, N3+) and counts-of-counts → discounts per order, then P_k(S_k) = interpolate(a,
+   * stats(C_k), D_k, P_{k−1}(S_{k−1})) with P_0 = 1/|V|.
+   */
+  public Probabilities probabilities() {
+    long[][] adjusted = new long[n][];
+    adjusted[n - 1] = count;
+    for (int k = n - 1; k >= 1; k--) {
+      long[] a = new long[distinct(k)];
+      long[] suf = suffix[k];
+      for (int i = 0, m = distinct(k + 1); i < m; i++) {
+        a[index[k - 1].get(suf[i])]++;
+      }
+      adjusted[k - 1] = a;
+    }
+    long vocab = distinct(1);
+    List<Map<String, Object>> orders = new ArrayList<>();
+    double[] lower = null;
+    for (int k = 1; k <= n; k++) {
+      int m = distinct(k);
+      long[] a = adjusted[k - 1];
+      long[] coc = new long[6];
+      LongIndex hist = new LongIndex(Math.max(16, m / 4));
+      long[][] st = new long[4][Math.max(16, m / 4)];
+      for (int i = 0; i < m; i++) {
+        int before = hist.size();
+        int h = hist.add(context[k - 1][i]);
+        if (h == before && h == st[0].length) {
+          for (int q = 0; q < 4; q++) {
+            st[q] = Arrays.copyOf(st[q], LongIndex.grow(h));
+          }
+        }
+        st[0][h] += a[i];
+        st[a[i] == 1 ? 1 : (a[i] == 2 ? 2 : 3)][h]++;
+        coc[(int) Math.min(a[i], 5)]++;
+      }
+      Discounts d = Discounts.fromCountsOfCounts(coc[1], coc[2], coc[3], coc[4]);
+      double[] pk = new double[m];
+      for (int i = 0; i < m; i++) {
+        int h = hist.get(context[k - 1][i]);
+        double pl = k == 1 ? 1.0 / vocab : lower[index[k - 2].get(suffix[k - 1][i])];
+        pk[i] =
+            KneserNey.interpolate(
+                a[i], new KneserNey.ContextStats(st[0][h], st[1][h], st[2][h], st[3][h]), d, pl);
+      }
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("distinct", (long) m);
+      o.put("D1", d.d1());
+      o.put("D2", d.d2());
+      o.put("D3+", d.d3());
+      orders.add(o);
+      lower = pk;
+    }
+    int m = distinct(n);
+    long[] lp = new long[m];
+    for (int i = 0; i < m; i++) {
+      lp[i] = DocScore.toFixed(StrictMath.log(lower[i]));
+    }
+    return new Probabilities(ScoreMap.of(index[n - 1].keys(), lp), vocab, orders);
+  }
+}

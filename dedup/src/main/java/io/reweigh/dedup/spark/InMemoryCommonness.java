@@ -1,0 +1,161 @@
+package io.reweigh.dedup.spark;
+
+import io.reweigh.core.Columns;
+import io.reweigh.core.stage.Timer;
+import io.reweigh.core.text.Tokenizer;
+import io.reweigh.dedup.CommonnessParams;
+import io.reweigh.dedup.CommonnessSignal;
+import io.reweigh.dedup.DocScore;
+import io.reweigh.dedup.GramTables;
+import io.reweigh.dedup.ScoreMap;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Exact mode's in-memory path (docs/softdedup.md, "Two exact paths"): no shuffle of n-grams.
+ *
+ * <ol>
+ *   <li>Each task counts its documents into primitive {@link GramTables} and ships them as one or
+ *       more long arrays (a task flushes a table that outgrows its share of the limit), persisted
+ *       serialized so the driver can fetch them one at a time.
+ *   <li>The driver merges them, stopping as soon as the merged tables exceed the limit (the caller
+ *       then takes the distributed path), and computes every highest-order gram's ln P.
+ *   <li>The ln P map is broadcast once per executor and every document is scored in one pass.
+ * </ol>
+ *
+ * Same statistics and formulas as {@link ExactCommonness}'s distributed path, hence the same bits
+ * (CommonnessStageTest checks both against the in-memory reference model).
+ */
+final class InMemoryCommonness {
+  private InMemoryCommonness() {}
+
+  /** The merged tables did not fit: why, for the manifest. */
+  record Outcome(Dataset<Row> scores, String fallbackReason) {}
+
+  static Outcome score(
+      SparkSession spark,
+      Dataset<Row> docs,
+      CommonnessParams p,
+      long driverLimit,
+      long executorLimit,
+      Map<String, Object> stats,
+      Timer timer) {
+    int n = p.order();
+    Tokenizer tok = p.tokenizer();
+    long taskLimit = Math.max(16L << 20, Math.min(driverLimit / 4, 512L << 20));
+    JavaRDD<long[]> parts =
+        docs.select(Columns.TEXT)
+            .javaRDD()
+            .mapPartitions(
+                (Iterator<Row> it) -> {
+                  List<long[]> out = new ArrayList<>();
+                  GramTables t = new GramTables(n, 1 << 16);
+                  while (it.hasNext()) {
+                    t.add(tok.tokenIds(it.next().getString(0)));
+                    if (t.bytes() > taskLimit) {
+                      out.add(t.toArray());
+                      t = new GramTables(n, 1 << 16);
+                    }
+                  }
+                  out.add(t.toArray());
+                  return out.iterator();
+                });
+    parts.persist(StorageLevel.MEMORY_AND_DISK_SER());
+    try {
+      long shipped = parts.map(a -> (long) a.length).reduce(Long::sum);
+      Map<String, Object> plan = new LinkedHashMap<>();
+      plan.put("driver_limit_bytes", driverLimit);
+      plan.put("executor_limit_bytes", executorLimit);
+      plan.put("task_table_bytes", 8 * shipped);
+      GramTables g = new GramTables(n, 1 << 20);
+      Iterator<long[]> it = parts.toLocalIterator();
+      while (it.hasNext()) {
+        g.merge(it.next());
+        if (g.bytes() > driverLimit) {
+          return new Outcome(
+              null,
+              String.format(
+                  java.util.Locale.ROOT,
+                  "merged n-gram tables passed %,d bytes (softdedup.exact.in-memory-limit) after"
+                      + " %,d distinct grams",
+                  driverLimit,
+                  g.entries()));
+        }
+      }
+      long need = ScoreMap.bytesFor(g.distinct(n));
+      if (need > executorLimit) {
+        return new Outcome(
+            null,
+            String.format(
+                java.util.Locale.ROOT,
+                "the ln P map of %,d %d-grams needs %,d bytes per executor, over %,d",
+                g.distinct(n),
+                n,
+                need,
+                executorLimit));
+      }
+      plan.put("merged_table_bytes", g.bytes());
+      timer.lap("count_ngrams");
+      GramTables.Probabilities pr = g.probabilities();
+      g = null;
+      stats.put("vocabulary", pr.vocabulary());
+      Map<String, Object> orders = new LinkedHashMap<>();
+      for (int k = 1; k <= n; k++) {
+        orders.put(String.valueOf(k), pr.orders().get(k - 1));
+      }
+      stats.put("orders", orders);
+      plan.put("probability_map_bytes", pr.logProbs().bytes());
+      stats.put("in_memory", plan);
+      timer.lap("probabilities");
+      Broadcast<ScoreMap> lp = new JavaSparkContext(spark.sparkContext()).broadcast(pr.logProbs());
+      StructType schema =
+          new StructType()
+              .add(Columns.ID, DataTypes.StringType, false)
+              .add(Columns.N_TOKENS, DataTypes.IntegerType, false)
+              .add(CommonnessSignal.LOG_PROB, DataTypes.DoubleType, false)
+              .add(CommonnessSignal.COMMONNESS, DataTypes.DoubleType, false);
+      MapPartitionsFunction<Row, Row> scoreDocs =
+          rows -> {
+            ScoreMap m = lp.value();
+            return new Iterator<Row>() {
+              @Override
+              public boolean hasNext() {
+                return rows.hasNext();
+              }
+
+              @Override
+              public Row next() {
+                Row r = rows.next();
+                DocScore s = m.score(tok.tokenIds(r.getString(1)), n);
+                return RowFactory.create(
+                    r.getString(0), s.positions(), s.logProb(), s.commonness());
+              }
+            };
+          };
+      Dataset<Row> result =
+          docs.select(Columns.ID, Columns.TEXT)
+              .mapPartitions(scoreDocs, Encoders.row(schema))
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      result.count();
+      timer.lap("score_documents");
+      return new Outcome(result, null);
+    } finally {
+      parts.unpersist(false);
+    }
+  }
+}

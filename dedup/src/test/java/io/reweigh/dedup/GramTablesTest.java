@@ -1,0 +1,108 @@
+package io.reweigh.dedup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.reweigh.core.demo.DemoCorpus;
+import io.reweigh.core.text.UnicodeTokenizer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class GramTablesTest {
+  private static final UnicodeTokenizer TOK = new UnicodeTokenizer(false);
+
+  static List<long[]> demo(int docs) {
+    List<long[]> out = new ArrayList<>();
+    for (DemoCorpus.Doc d : new DemoCorpus(3).generate(docs)) {
+      out.add(TOK.tokenIds(d.text()));
+    }
+    return out;
+  }
+
+  @Test
+  void longIndexAssignsDenseIndicesToAnyKey() {
+    LongIndex x = new LongIndex(4);
+    Map<Long, Integer> want = new HashMap<>();
+    Random r = new Random(7);
+    for (int i = 0; i < 50_000; i++) {
+      // small keys collide in the low bits, 0 and -1 are ordinary keys
+      long k = i % 3 == 0 ? r.nextInt(1000) - 500 : r.nextLong();
+      int before = x.size();
+      int got = x.add(k);
+      Integer prev = want.putIfAbsent(k, before);
+      assertEquals(prev == null ? before : prev, got);
+    }
+    assertEquals(want.size(), x.size());
+    for (Map.Entry<Long, Integer> e : want.entrySet()) {
+      assertEquals(e.getValue(), x.get(e.getKey()));
+      assertEquals(e.getKey(), x.key(e.getValue()));
+    }
+    assertEquals(-1, x.get(123_456_789_012L));
+  }
+
+  /** Every position's ln P from the tables equals the reference model's, bit for bit. */
+  @Test
+  void probabilitiesEqualTheReferenceModel() {
+    List<long[]> docs = demo(600);
+    for (int n : new int[] {1, 2, 4}) {
+      KneserNeyModel ref = KneserNeyModel.train(docs, n);
+      GramTables t = new GramTables(n, 16);
+      docs.forEach(t::add);
+      GramTables.Probabilities p = t.probabilities();
+      assertEquals(ref.vocabularySize(), p.vocabulary());
+      for (int k = 1; k <= n; k++) {
+        assertEquals((long) ref.distinct(k), p.orders().get(k - 1).get("distinct"));
+        assertEquals(ref.discounts(k).d1(), p.orders().get(k - 1).get("D1"));
+        assertEquals(ref.discounts(k).d3(), p.orders().get(k - 1).get("D3+"));
+      }
+      for (long[] d : docs) {
+        DocScore want = ref.score(d);
+        DocScore got = p.logProbs().score(d, n);
+        assertEquals(want, got, "order " + n);
+      }
+    }
+  }
+
+  /** Tables counted in parts and merged (any split, any order) equal tables counted at once. */
+  @Test
+  void mergedPartsEqualOneTable() {
+    List<long[]> docs = demo(500);
+    int n = 3;
+    GramTables whole = new GramTables(n, 16);
+    docs.forEach(whole::add);
+    GramTables[] parts = {new GramTables(n, 16), new GramTables(n, 16), new GramTables(n, 16)};
+    for (int i = 0; i < docs.size(); i++) {
+      parts[(i * 7) % 3].add(docs.get(i));
+    }
+    GramTables merged = new GramTables(n, 16);
+    for (int i = parts.length - 1; i >= 0; i--) {
+      merged.merge(parts[i].toArray());
+    }
+    for (int k = 1; k <= n; k++) {
+      assertEquals(whole.distinct(k), merged.distinct(k));
+    }
+    ScoreMap a = whole.probabilities().logProbs();
+    ScoreMap b = merged.probabilities().logProbs();
+    for (long[] d : docs) {
+      assertEquals(a.score(d, n), b.score(d, n));
+    }
+    assertTrue(whole.bytes() > 0 && whole.entries() > 0);
+  }
+
+  @Test
+  void mismatchedOrdersAndUncountedGramsAreErrors() {
+    GramTables three = new GramTables(3, 16);
+    three.add(TOK.tokenIds("a b c"));
+    GramTables two = new GramTables(2, 16);
+    assertThrows(IllegalArgumentException.class, () -> two.merge(three.toArray()));
+    ScoreMap m = three.probabilities().logProbs();
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> m.score(TOK.tokenIds("x y"), 3));
+    assertTrue(e.getMessage().contains("not counted"), e.getMessage());
+  }
+}
