@@ -112,10 +112,7 @@ public final class GramTables {
    * 2), m_k counts (k = n).
    */
   public long[] toArray() {
-    long len = 1;
-    for (int k = 1; k <= n; k++) {
-      len += 1 + (long) distinct(k) * (2 + (k >= 2 ? 1 : 0) + (k == n ? 1 : 0));
-    }
+    long len = arrayLength();
     if (len > Integer.MAX_VALUE - 16) {
       throw new IllegalStateException("gram tables of one task exceed 2^31 longs");
     }
@@ -140,6 +137,15 @@ public final class GramTables {
       }
     }
     return out;
+  }
+
+  /** Length of {@link #toArray}'s result. */
+  public long arrayLength() {
+    long len = 1;
+    for (int k = 1; k <= n; k++) {
+      len += 1 + (long) distinct(k) * (2 + (k >= 2 ? 1 : 0) + (k == n ? 1 : 0));
+    }
+    return len;
   }
 
   /** Adds another task's tables (from {@link #toArray}). */

@@ -43,16 +43,32 @@ public final class NGrams {
     int len = pad + tokens.length + 1;
     long[] s = new long[n];
     long[] c = new long[n];
+    long[] prev = new long[n];
     for (int j = pad; j < len; j++) {
       long w = tokenAt(tokens, pad, j);
       s[0] = Hash64.combine(EMPTY, w);
       c[0] = EMPTY;
       for (int k = 2; k <= n; k++) {
-        long prev = tokenAt(tokens, pad, j - k + 1);
-        c[k - 1] = Hash64.combine(c[k - 2], prev);
-        s[k - 1] = Hash64.combine(s[k - 2], prev);
+        long before = tokenAt(tokens, pad, j - k + 1);
+        // the history of order k at j is the (k−1)-gram ending at j−1: reuse its key
+        c[k - 1] = j > pad ? prev[k - 2] : Hash64.combine(c[k - 2], before);
+        s[k - 1] = Hash64.combine(s[k - 2], before);
       }
       sink.position(j - pad, s, c);
+      System.arraycopy(s, 0, prev, 0, n);
+    }
+  }
+
+  /** Like {@link #forEachPosition} but yields only the key of the order-n gram of each position. */
+  public static void forEachGram(long[] tokens, int n, java.util.function.LongConsumer sink) {
+    int pad = n - 1;
+    int len = pad + tokens.length + 1;
+    for (int j = pad; j < len; j++) {
+      long s = Hash64.combine(EMPTY, tokenAt(tokens, pad, j));
+      for (int k = 2; k <= n; k++) {
+        s = Hash64.combine(s, tokenAt(tokens, pad, j - k + 1));
+      }
+      sink.accept(s);
     }
   }
 

@@ -72,7 +72,7 @@ public final class ScoreMap implements Serializable {
   /** A document's score: the sum of its positions' ln P, in fixed point. */
   public DocScore score(long[] tokens, int n) {
     long[] sum = {0};
-    NGrams.forEachPosition(tokens, n, (j, s, c) -> sum[0] += get(s[n - 1]));
+    NGrams.forEachGram(tokens, n, key -> sum[0] += get(key));
     return new DocScore(sum[0], NGrams.positions(tokens.length));
   }
 }

@@ -45,6 +45,45 @@ class GramTablesTest {
     assertEquals(-1, x.get(123_456_789_012L));
   }
 
+  /** Key of the tokens padded[from..to] (inclusive), built right to left as NGrams documents. */
+  static long key(long[] padded, int from, int to) {
+    long h = NGrams.EMPTY;
+    for (int i = to; i >= from; i--) {
+      h = io.reweigh.core.hash.Hash64.combine(h, padded[i]);
+    }
+    return h;
+  }
+
+  /** The reused history keys and the top-order-only walk give the keys of the definition. */
+  @Test
+  void positionKeysFollowTheirDefinition() {
+    long[] tokens = TOK.tokenIds("the cat sat on the mat and the cat sat");
+    for (int n = 1; n <= 5; n++) {
+      int pad = n - 1;
+      long[] padded = new long[pad + tokens.length + 1];
+      java.util.Arrays.fill(padded, 0, pad, NGrams.BOS);
+      System.arraycopy(tokens, 0, padded, pad, tokens.length);
+      padded[padded.length - 1] = NGrams.EOS;
+      int order = n;
+      List<Long> top = new ArrayList<>();
+      NGrams.forEachPosition(
+          tokens,
+          n,
+          (j, s, c) -> {
+            int at = j + pad;
+            for (int k = 1; k <= order; k++) {
+              assertEquals(key(padded, at - k + 1, at), s[k - 1], "s" + k + " at " + j);
+              assertEquals(key(padded, at - k + 1, at - 1), c[k - 1], "c" + k + " at " + j);
+            }
+            top.add(s[order - 1]);
+          });
+      List<Long> walked = new ArrayList<>();
+      NGrams.forEachGram(tokens, n, walked::add);
+      assertEquals(top, walked);
+      assertEquals(NGrams.positions(tokens.length), walked.size());
+    }
+  }
+
   /** Every position's ln P from the tables equals the reference model's, bit for bit. */
   @Test
   void probabilitiesEqualTheReferenceModel() {

@@ -90,10 +90,19 @@ public final class UnicodeTokenizer implements Tokenizer {
   }
 
   private static boolean isWordChar(int cp) {
+    if (cp < 0x80) {
+      return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    }
     return Character.isLetterOrDigit(cp) || isMark(cp);
   }
 
+  /** The first code point of Han, Hiragana or Katakana (U+2E80, CJK Radicals Supplement). */
+  private static final int FIRST_SINGLE_CHAR_SCRIPT = 0x2E80;
+
   private static boolean isSingleCharScript(int cp) {
+    if (cp < FIRST_SINGLE_CHAR_SCRIPT) {
+      return false; // UnicodeScript.of is a binary search: 10% of commonness time on Latin text
+    }
     Character.UnicodeScript script = Character.UnicodeScript.of(cp);
     return script == Character.UnicodeScript.HAN
         || script == Character.UnicodeScript.HIRAGANA

@@ -18,6 +18,31 @@ class UnicodeTokenizerTest {
         keepCase.tokenize("Hello, world! It's 3.14%"));
   }
 
+  /** The ASCII and below-U+2E80 fast paths classify every code point as the Unicode tables do. */
+  @Test
+  void fastPathsAgreeWithTheUnicodeTablesForEveryCodePoint() {
+    for (int cp = 0; cp <= 0x10FFFF; cp += cp < 0x30000 ? 1 : 97) {
+      if (Character.isWhitespace(cp) || Character.isSpaceChar(cp) || Character.isISOControl(cp)) {
+        continue;
+      }
+      String c = new String(Character.toChars(cp));
+      Character.UnicodeScript script = Character.UnicodeScript.of(cp);
+      boolean single =
+          script == Character.UnicodeScript.HAN
+              || script == Character.UnicodeScript.HIRAGANA
+              || script == Character.UnicodeScript.KATAKANA;
+      int type = Character.getType(cp);
+      boolean mark =
+          type == Character.NON_SPACING_MARK
+              || type == Character.COMBINING_SPACING_MARK
+              || type == Character.ENCLOSING_MARK;
+      boolean word = (Character.isLetterOrDigit(cp) || mark) && !single;
+      // a word character joins the letters around it; any other is a token of its own
+      List<String> want = word ? List.of("x" + c + "y") : List.of("x", c, "y");
+      assertEquals(want, keepCase.tokenize("x" + c + "y"), "U+" + Integer.toHexString(cp));
+    }
+  }
+
   @Test
   void whitespaceOnlyAndEmptyGiveNoTokens() {
     assertEquals(List.of(), keepCase.tokenize(""));

@@ -8,6 +8,8 @@ import io.reweigh.dedup.CommonnessSignal;
 import io.reweigh.dedup.DocScore;
 import io.reweigh.dedup.GramTables;
 import io.reweigh.dedup.ScoreMap;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -31,8 +33,8 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <ol>
  *   <li>Each task counts its documents into primitive {@link GramTables} and ships them as one or
- *       more long arrays (a task flushes a table that outgrows its share of the limit), persisted
- *       serialized so the driver can fetch them one at a time.
+ *       more long arrays (a task ships its table whenever it reaches {@link #SHIP_LONGS}),
+ *       persisted serialized so the driver can fetch them one at a time.
  *   <li>The driver merges them, stopping as soon as the merged tables exceed the limit (the caller
  *       then takes the distributed path), and computes every highest-order gram's ln P.
  *   <li>The ln P map is broadcast once per executor and every document is scored in one pass.
@@ -43,6 +45,41 @@ import org.apache.spark.storage.StorageLevel;
  */
 final class InMemoryCommonness {
   private InMemoryCommonness() {}
+
+  /**
+   * A task ships its tables when they reach this many longs (32 MB): one array is one task result,
+   * which stays under Kryo's default 64 MB buffer (spark.kryoserializer.buffer.max) and bounds a
+   * task's memory.
+   */
+  static final long SHIP_LONGS = 4L << 20;
+
+  /** The i-th array of a persisted partition, as one single-task job (one array per result). */
+  private static long[] fetch(JavaRDD<byte[]> parts, int part, int i) {
+    byte[] b =
+        parts
+            .mapPartitions(
+                (Iterator<byte[]> it) -> {
+                  for (int j = 0; j < i; j++) {
+                    it.next();
+                  }
+                  return List.of(it.next()).iterator();
+                })
+            .collectPartitions(new int[] {part})[0]
+            .get(0);
+    long[] out = new long[b.length / 8];
+    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out);
+    return out;
+  }
+
+  /**
+   * Tables travel as bytes: a serializer copies a byte[] as is, while Kryo writes a long[] one
+   * variable-length long at a time (3× slower to fetch, measured in docs/benchmarks.md).
+   */
+  private static byte[] bytes(long[] a) {
+    ByteBuffer b = ByteBuffer.allocate(8 * a.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.asLongBuffer().put(a);
+    return b.array();
+  }
 
   /** The merged tables did not fit: why, for the manifest. */
   record Outcome(Dataset<Row> scores, String fallbackReason) {}
@@ -57,44 +94,60 @@ final class InMemoryCommonness {
       Timer timer) {
     int n = p.order();
     Tokenizer tok = p.tokenizer();
-    long taskLimit = Math.max(16L << 20, Math.min(driverLimit / 4, 512L << 20));
-    JavaRDD<long[]> parts =
+    JavaRDD<byte[]> parts =
         docs.select(Columns.TEXT)
             .javaRDD()
             .mapPartitions(
                 (Iterator<Row> it) -> {
-                  List<long[]> out = new ArrayList<>();
+                  List<byte[]> out = new ArrayList<>();
                   GramTables t = new GramTables(n, 1 << 16);
                   while (it.hasNext()) {
                     t.add(tok.tokenIds(it.next().getString(0)));
-                    if (t.bytes() > taskLimit) {
-                      out.add(t.toArray());
+                    if (t.arrayLength() > SHIP_LONGS) {
+                      out.add(bytes(t.toArray()));
                       t = new GramTables(n, 1 << 16);
                     }
                   }
-                  out.add(t.toArray());
+                  out.add(bytes(t.toArray()));
                   return out.iterator();
                 });
     parts.persist(StorageLevel.MEMORY_AND_DISK_SER());
     try {
-      long shipped = parts.map(a -> (long) a.length).reduce(Long::sum);
+      // per partition: number of arrays and longs
+      List<long[]> sizes =
+          parts
+              .mapPartitions(
+                  (Iterator<byte[]> it) -> {
+                    long[] c = new long[2];
+                    while (it.hasNext()) {
+                      c[0]++;
+                      c[1] += it.next().length / 8;
+                    }
+                    return List.of(c).iterator();
+                  })
+              .collect();
+      long shipped = 0;
+      for (long[] c : sizes) {
+        shipped += c[1];
+      }
       Map<String, Object> plan = new LinkedHashMap<>();
       plan.put("driver_limit_bytes", driverLimit);
       plan.put("executor_limit_bytes", executorLimit);
       plan.put("task_table_bytes", 8 * shipped);
       GramTables g = new GramTables(n, 1 << 20);
-      Iterator<long[]> it = parts.toLocalIterator();
-      while (it.hasNext()) {
-        g.merge(it.next());
-        if (g.bytes() > driverLimit) {
-          return new Outcome(
-              null,
-              String.format(
-                  java.util.Locale.ROOT,
-                  "merged n-gram tables passed %,d bytes (softdedup.exact.in-memory-limit) after"
-                      + " %,d distinct grams",
-                  driverLimit,
-                  g.entries()));
+      for (int part = 0; part < sizes.size(); part++) {
+        for (int i = 0; i < sizes.get(part)[0]; i++) {
+          g.merge(fetch(parts, part, i));
+          if (g.bytes() > driverLimit) {
+            return new Outcome(
+                null,
+                String.format(
+                    java.util.Locale.ROOT,
+                    "merged n-gram tables passed %,d bytes (softdedup.exact.in-memory-limit) after"
+                        + " %,d distinct grams",
+                    driverLimit,
+                    g.entries()));
+          }
         }
       }
       long need = ScoreMap.bytesFor(g.distinct(n));

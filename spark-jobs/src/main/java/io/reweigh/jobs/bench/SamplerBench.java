@@ -25,30 +25,6 @@ import org.apache.spark.sql.SparkSession;
 public final class SamplerBench {
   private SamplerBench() {}
 
-  /** With REWEIGH_BENCH_JOBS set: each Spark job's wall time and call site, on stderr. */
-  static final class JobTimes extends org.apache.spark.scheduler.SparkListener {
-    private final java.util.Map<Integer, Long> start =
-        new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<Integer, String> site =
-        new java.util.concurrent.ConcurrentHashMap<>();
-
-    @Override
-    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
-      start.put(e.jobId(), e.time());
-      site.put(e.jobId(), String.valueOf(e.properties().getProperty("spark.job.description")));
-    }
-
-    @Override
-    public void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd e) {
-      System.err.printf(
-          Locale.ROOT,
-          "job %d %6d ms %s%n",
-          e.jobId(),
-          e.time() - start.get(e.jobId()),
-          site.get(e.jobId()));
-    }
-  }
-
   public static void main(String[] args) throws Exception {
     Path work = Path.of(args[0]).toAbsolutePath();
     int docs = args.length > 1 ? Integer.parseInt(args[1]) : 40_000;

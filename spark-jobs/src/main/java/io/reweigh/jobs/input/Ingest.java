@@ -404,7 +404,12 @@ public final class Ingest {
                     lit(R_TOO_LONG + " ("),
                     length(text).cast("string"),
                     lit(" > " + maxChars + " chars)"))));
-    Dataset<Row> withReason = rows.withColumn(Columns.REJECT_REASON, reason).drop(PARSE_REASON);
+    // raw is only ever written cut to RAW_CHARS: cut it before the duplicate-id window, whose
+    // shuffle would otherwise carry every JSONL line a second time beside its text
+    Dataset<Row> withReason =
+        rows.withColumn(Columns.REJECT_REASON, reason)
+            .drop(PARSE_REASON)
+            .withColumn(Columns.RAW, substring(col(Columns.RAW), 1, RAW_CHARS));
 
     // duplicate ids among otherwise usable rows: the first by (file, row) wins. Rejected rows get
     // a unique key so that they neither collide nor pile up in one window partition.
