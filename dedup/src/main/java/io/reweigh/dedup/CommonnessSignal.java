@@ -156,14 +156,18 @@ public final class CommonnessSignal implements Signal {
     return new Estimate(
         String.format(
             java.util.Locale.ROOT,
-            "%,d n-gram occurrences (orders 1..%d) counted with ~%d shuffles, ≤ %,d distinct",
+            "%,d n-gram occurrences (orders 1..%d), ≤ %,d distinct: counted in task tables"
+                + " merged on the driver when they fit (softdedup.exact.path=auto), else with"
+                + " ~%d shuffles",
             grams,
             order,
-            4 * order + 4,
-            grams),
+            grams,
+            4 * order + 4),
         HOT_KEYS * 64,
         -1,
-        "the hot n-gram map on the driver; counts in Spark aggregation buffers that spill");
+        "in memory: ~25 B per distinct gram on the driver, ~17-34 B per distinct n-gram per"
+            + " executor, else the hot n-gram map on the driver and counts in Spark aggregation"
+            + " buffers that spill");
   }
 
   @Override

@@ -8,9 +8,10 @@ import java.util.Map;
 
 /**
  * An interpolated modified Kneser-Ney model held in memory: trained on documents, scores documents.
- * It is the reference the distributed exact mode must match, and what the sketch-mode validation
- * scores its sample with. Counting follows the definitions directly: raw counts at the highest
- * order, and at lower orders the number of distinct (k+1)-grams that end in the k-gram.
+ * It is the reference both exact paths must match bit for bit (the in-memory {@link GramTables} and
+ * the distributed Spark plan). Counting follows the definitions directly, in boxed maps: raw counts
+ * at the highest order, and at lower orders the number of distinct (k+1)-grams that end in the
+ * k-gram.
  */
 public final class KneserNeyModel {
   private final int n;

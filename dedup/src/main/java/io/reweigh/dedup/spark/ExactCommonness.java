@@ -117,6 +117,18 @@ final class ExactCommonness {
       Timer timer) {
     int n = p.order();
     List<Dataset<Row>> persisted = new ArrayList<>();
+    // This path is for tables that do not fit in one JVM: no join of gram tables may become a
+    // broadcast. Adaptive execution otherwise judges a table by its compressed shuffle size and
+    // tried to broadcast one that did not fit (37 M tokens, order 3, 6 GB driver:
+    // "Not enough memory to build and broadcast the table"); restored afterwards.
+    String[] noBroadcast = {
+      "spark.sql.autoBroadcastJoinThreshold", "spark.sql.adaptive.autoBroadcastJoinThreshold"
+    };
+    Map<String, String> before = new HashMap<>();
+    for (String key : noBroadcast) {
+      before.put(key, spark.conf().getOption(key).getOrElse(() -> null));
+      spark.conf().set(key, "-1");
+    }
     try {
       // 1-2: gram tables, highest order first
       Dataset<Row>[] t = tables(Positions.keys(docs, p.tokenizer(), n), n);
@@ -137,6 +149,13 @@ final class ExactCommonness {
     } finally {
       for (Dataset<Row> x : persisted) {
         x.unpersist();
+      }
+      for (String key : noBroadcast) {
+        if (before.get(key) == null) {
+          spark.conf().unset(key);
+        } else {
+          spark.conf().set(key, before.get(key));
+        }
       }
     }
   }

@@ -15,6 +15,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -35,8 +39,9 @@ import org.apache.spark.storage.StorageLevel;
  *   <li>Each task counts its documents into primitive {@link GramTables} and ships them as one or
  *       more long arrays (a task ships its table whenever it reaches {@link #SHIP_LONGS}),
  *       persisted serialized so the driver can fetch them one at a time.
- *   <li>The driver merges them, stopping as soon as the merged tables exceed the limit (the caller
- *       then takes the distributed path), and computes every highest-order gram's ln P.
+ *   <li>The driver merges them (fetching the next array while it merges one), stopping as soon as
+ *       the merged tables exceed the limit (the caller then takes the distributed path), and
+ *       computes every highest-order gram's ln P.
  *   <li>The ln P map is broadcast once per executor and every document is scored in one pass.
  * </ol>
  *
@@ -135,9 +140,32 @@ final class InMemoryCommonness {
       plan.put("executor_limit_bytes", executorLimit);
       plan.put("task_table_bytes", 8 * shipped);
       GramTables g = new GramTables(n, 1 << 20);
+      List<int[]> arrays = new ArrayList<>();
       for (int part = 0; part < sizes.size(); part++) {
         for (int i = 0; i < sizes.get(part)[0]; i++) {
-          g.merge(fetch(parts, part, i));
+          arrays.add(new int[] {part, i});
+        }
+      }
+      // the next array is fetched while the driver merges the current one
+      ExecutorService prefetch =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "reweigh-gram-prefetch");
+                t.setDaemon(true);
+                return t;
+              });
+      try {
+        Future<long[]> next =
+            arrays.isEmpty()
+                ? null
+                : prefetch.submit(() -> fetch(parts, arrays.get(0)[0], arrays.get(0)[1]));
+        for (int a = 0; a < arrays.size(); a++) {
+          long[] current = next.get();
+          if (a + 1 < arrays.size()) {
+            int[] at = arrays.get(a + 1);
+            next = prefetch.submit(() -> fetch(parts, at[0], at[1]));
+          }
+          g.merge(current);
           if (g.bytes() > driverLimit) {
             return new Outcome(
                 null,
@@ -149,6 +177,15 @@ final class InMemoryCommonness {
                     g.entries()));
           }
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while merging n-gram tables", e);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r
+            ? r
+            : new IllegalStateException(e.getCause());
+      } finally {
+        prefetch.shutdownNow();
       }
       long need = ScoreMap.bytesFor(g.distinct(n));
       if (need > executorLimit) {

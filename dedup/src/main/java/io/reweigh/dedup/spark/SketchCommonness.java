@@ -8,7 +8,8 @@ import io.reweigh.core.text.Tokenizer;
 import io.reweigh.core.weights.RankCorrelation;
 import io.reweigh.dedup.CommonnessParams;
 import io.reweigh.dedup.DocScore;
-import io.reweigh.dedup.KneserNeyModel;
+import io.reweigh.dedup.GramTables;
+import io.reweigh.dedup.ScoreMap;
 import io.reweigh.dedup.SketchLm;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -123,7 +124,11 @@ final class SketchCommonness {
     if (ids.size() < 3) {
       return Map.of("docs", ids.size());
     }
-    KneserNeyModel exact = KneserNeyModel.train(ids, p.order());
+    // exact KN of the sample by the in-memory path's tables (the same bits as KneserNeyModel,
+    // GramTablesTest), ~5× faster than the boxed reference on a 2,000-document sample
+    GramTables tables = new GramTables(p.order(), 1 << 16);
+    ids.forEach(tables::add);
+    ScoreMap exact = tables.probabilities().logProbs();
     CountMinSketch cms = CountMinSketch.create(p.eps(), p.confidence(), SKETCH_SEED);
     long positions = 0;
     for (long[] d : ids) {
@@ -132,7 +137,7 @@ final class SketchCommonness {
     double[] a = new double[ids.size()];
     double[] s = new double[ids.size()];
     for (int i = 0; i < ids.size(); i++) {
-      a[i] = exact.score(ids.get(i)).commonness();
+      a[i] = exact.score(ids.get(i), p.order()).commonness();
       s[i] = SketchLm.score(ids.get(i), p.order(), cms::estimateCount, positions).commonness();
     }
     return Map.of("docs", ids.size(), "spearman_vs_exact", RankCorrelation.spearman(a, s));

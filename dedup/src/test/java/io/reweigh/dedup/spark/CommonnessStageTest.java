@@ -123,7 +123,9 @@ class CommonnessStageTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> plan = (Map<String, Object>) fits.get("in_memory");
     assertTrue(((Number) plan.get("merged_table_bytes")).longValue() > 0, plan.toString());
-    // tables far larger than the limit: the distributed path, same bits, and the manifest says why
+    // tables far larger than the limit: the distributed path, same bits, and the manifest says why;
+    // it turns broadcast joins off while it runs and gives the session its settings back
+    String threshold = spark.conf().get("spark.sql.autoBroadcastJoinThreshold");
     Map<String, Object> over =
         assertExactMatchesModel(
             small, 3, "auto", "distributed", "softdedup.exact.in-memory-limit=100000");
@@ -131,6 +133,8 @@ class CommonnessStageTest {
         String.valueOf(over.get("path_fallback")).contains("softdedup.exact.in-memory-limit"),
         over.toString());
     assertEquals(fits.get("orders").toString(), over.get("orders").toString());
+    assertEquals(threshold, spark.conf().get("spark.sql.autoBroadcastJoinThreshold"));
+    assertTrue(spark.conf().getOption("spark.sql.adaptive.autoBroadcastJoinThreshold").isEmpty());
   }
 
   @Test
