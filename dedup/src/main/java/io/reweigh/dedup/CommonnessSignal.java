@@ -32,8 +32,9 @@ public final class CommonnessSignal implements Signal {
           "softdedup.mode",
           "exact",
           ValueParser.oneOf("exact", "sketch"),
-          "exact: modified Kneser-Ney over exact distributed counts; sketch: count-min sketches,"
-              + " one pass, no shuffle (see docs/softdedup.md).");
+          "exact: modified Kneser-Ney over exact counts (in memory or distributed, see"
+              + " softdedup.exact.path); sketch: count-min sketches, one pass, no shuffle (see"
+              + " docs/softdedup.md).");
   public static final ConfigKey<String> EXACT_PATH =
       ConfigKey.tuning(
           "softdedup.exact.path",
@@ -165,8 +166,8 @@ public final class CommonnessSignal implements Signal {
             4 * order + 4),
         HOT_KEYS * 64,
         -1,
-        "in memory: ~25 B per distinct gram on the driver, ~17-34 B per distinct n-gram per"
-            + " executor, else the hot n-gram map on the driver and counts in Spark aggregation"
+        "in memory: ~62 B per distinct gram on the driver, 34-68 B per distinct n-gram per"
+            + " executor; else the hot n-gram map on the driver and counts in Spark aggregation"
             + " buffers that spill");
   }
 
