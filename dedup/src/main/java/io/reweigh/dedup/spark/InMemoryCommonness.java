@@ -78,7 +78,8 @@ final class InMemoryCommonness {
 
   /**
    * Tables travel as bytes: a serializer copies a byte[] as is, while Kryo writes a long[] one
-   * variable-length long at a time (3× slower to fetch, measured in docs/benchmarks.md).
+   * variable-length long at a time (fetching took 3.0 s instead of 2.1 s on 37 M tokens at order 3,
+   * docs/benchmarks.md).
    */
   private static byte[] bytes(long[] a) {
     ByteBuffer b = ByteBuffer.allocate(8 * a.length).order(ByteOrder.LITTLE_ENDIAN);
