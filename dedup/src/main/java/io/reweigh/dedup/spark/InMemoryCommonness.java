@@ -1,6 +1,7 @@
 package io.reweigh.dedup.spark;
 
 import io.reweigh.core.Columns;
+import io.reweigh.core.spark.TaskResults;
 import io.reweigh.core.stage.Timer;
 import io.reweigh.core.text.Tokenizer;
 import io.reweigh.dedup.CommonnessParams;
@@ -15,10 +16,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -58,19 +55,7 @@ final class InMemoryCommonness {
    */
   static final long SHIP_LONGS = 4L << 20;
 
-  /** The i-th array of a persisted partition, as one single-task job (one array per result). */
-  private static long[] fetch(JavaRDD<byte[]> parts, int part, int i) {
-    byte[] b =
-        parts
-            .mapPartitions(
-                (Iterator<byte[]> it) -> {
-                  for (int j = 0; j < i; j++) {
-                    it.next();
-                  }
-                  return List.of(it.next()).iterator();
-                })
-            .collectPartitions(new int[] {part})[0]
-            .get(0);
+  private static long[] longs(byte[] b) {
     long[] out = new long[b.length / 8];
     ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out);
     return out;
@@ -117,136 +102,88 @@ final class InMemoryCommonness {
                   out.add(bytes(t.toArray()));
                   return out.iterator();
                 });
-    parts.persist(StorageLevel.MEMORY_AND_DISK_SER());
-    try {
-      // per partition: number of arrays and longs
-      List<long[]> sizes =
-          parts
-              .mapPartitions(
-                  (Iterator<byte[]> it) -> {
-                    long[] c = new long[2];
-                    while (it.hasNext()) {
-                      c[0]++;
-                      c[1] += it.next().length / 8;
-                    }
-                    return List.of(c).iterator();
-                  })
-              .collect();
-      long shipped = 0;
-      for (long[] c : sizes) {
-        shipped += c[1];
-      }
-      Map<String, Object> plan = new LinkedHashMap<>();
-      plan.put("driver_limit_bytes", driverLimit);
-      plan.put("executor_limit_bytes", executorLimit);
-      plan.put("task_table_bytes", 8 * shipped);
-      GramTables g = new GramTables(n, 1 << 20);
-      List<int[]> arrays = new ArrayList<>();
-      for (int part = 0; part < sizes.size(); part++) {
-        for (int i = 0; i < sizes.get(part)[0]; i++) {
-          arrays.add(new int[] {part, i});
-        }
-      }
-      // the next array is fetched while the driver merges the current one
-      ExecutorService prefetch =
-          Executors.newSingleThreadExecutor(
-              r -> {
-                Thread t = new Thread(r, "reweigh-gram-prefetch");
-                t.setDaemon(true);
-                return t;
-              });
-      try {
-        Future<long[]> next =
-            arrays.isEmpty()
-                ? null
-                : prefetch.submit(() -> fetch(parts, arrays.get(0)[0], arrays.get(0)[1]));
-        for (int a = 0; a < arrays.size(); a++) {
-          long[] current = next.get();
-          if (a + 1 < arrays.size()) {
-            int[] at = arrays.get(a + 1);
-            next = prefetch.submit(() -> fetch(parts, at[0], at[1]));
-          }
-          g.merge(current);
-          if (g.bytes() > driverLimit) {
-            return new Outcome(
-                null,
-                String.format(
-                    java.util.Locale.ROOT,
-                    "merged n-gram tables passed %,d bytes (softdedup.exact.in-memory-limit) after"
-                        + " %,d distinct grams",
-                    driverLimit,
-                    g.entries()));
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while merging n-gram tables", e);
-      } catch (ExecutionException e) {
-        throw e.getCause() instanceof RuntimeException r
-            ? r
-            : new IllegalStateException(e.getCause());
-      } finally {
-        prefetch.shutdownNow();
-      }
-      long need = ScoreMap.bytesFor(g.distinct(n));
-      if (need > executorLimit) {
-        return new Outcome(
-            null,
-            String.format(
-                java.util.Locale.ROOT,
-                "the ln P map of %,d %d-grams needs %,d bytes per executor, over %,d",
-                g.distinct(n),
-                n,
-                need,
-                executorLimit));
-      }
-      plan.put("merged_table_bytes", g.bytes());
-      timer.lap("count_ngrams");
-      GramTables.Probabilities pr = g.probabilities();
-      g = null;
-      stats.put("vocabulary", pr.vocabulary());
-      Map<String, Object> orders = new LinkedHashMap<>();
-      for (int k = 1; k <= n; k++) {
-        orders.put(String.valueOf(k), pr.orders().get(k - 1));
-      }
-      stats.put("orders", orders);
-      plan.put("probability_map_bytes", pr.logProbs().bytes());
-      stats.put("in_memory", plan);
-      timer.lap("probabilities");
-      Broadcast<ScoreMap> lp = new JavaSparkContext(spark.sparkContext()).broadcast(pr.logProbs());
-      StructType schema =
-          new StructType()
-              .add(Columns.ID, DataTypes.StringType, false)
-              .add(Columns.N_TOKENS, DataTypes.IntegerType, false)
-              .add(CommonnessSignal.LOG_PROB, DataTypes.DoubleType, false)
-              .add(CommonnessSignal.COMMONNESS, DataTypes.DoubleType, false);
-      MapPartitionsFunction<Row, Row> scoreDocs =
-          rows -> {
-            ScoreMap m = lp.value();
-            return new Iterator<Row>() {
-              @Override
-              public boolean hasNext() {
-                return rows.hasNext();
-              }
-
-              @Override
-              public Row next() {
-                Row r = rows.next();
-                DocScore s = m.score(tok.tokenIds(r.getString(1)), n);
-                return RowFactory.create(
-                    r.getString(0), s.positions(), s.logProb(), s.commonness());
-              }
-            };
-          };
-      Dataset<Row> result =
-          docs.select(Columns.ID, Columns.TEXT)
-              .mapPartitions(scoreDocs, Encoders.row(schema))
-              .persist(StorageLevel.MEMORY_AND_DISK());
-      result.count();
-      timer.lap("score_documents");
-      return new Outcome(result, null);
-    } finally {
-      parts.unpersist(false);
+    // merged tables (an array so that they can be released once the probabilities are computed)
+    GramTables[] merged = {new GramTables(n, 1 << 20)};
+    long[] shipped = {0};
+    boolean fits =
+        TaskResults.forEach(
+            parts,
+            bytes -> {
+              shipped[0] += bytes.length;
+              merged[0].merge(longs(bytes));
+              return merged[0].bytes() <= driverLimit;
+            });
+    GramTables g = merged[0];
+    if (!fits) {
+      return new Outcome(
+          null,
+          String.format(
+              java.util.Locale.ROOT,
+              "merged n-gram tables passed %,d bytes (softdedup.exact.in-memory-limit) after"
+                  + " %,d distinct grams",
+              driverLimit,
+              g.entries()));
     }
+    Map<String, Object> plan = new LinkedHashMap<>();
+    plan.put("driver_limit_bytes", driverLimit);
+    plan.put("executor_limit_bytes", executorLimit);
+    plan.put("task_table_bytes", shipped[0]);
+    long need = ScoreMap.bytesFor(g.distinct(n));
+    if (need > executorLimit) {
+      return new Outcome(
+          null,
+          String.format(
+              java.util.Locale.ROOT,
+              "the ln P map of %,d %d-grams needs %,d bytes per executor, over %,d",
+              g.distinct(n),
+              n,
+              need,
+              executorLimit));
+    }
+    plan.put("merged_table_bytes", g.bytes());
+    timer.lap("count_ngrams");
+    GramTables.Probabilities pr = g.probabilities();
+    merged[0] = null;
+    g = null;
+    stats.put("vocabulary", pr.vocabulary());
+    Map<String, Object> orders = new LinkedHashMap<>();
+    for (int k = 1; k <= n; k++) {
+      orders.put(String.valueOf(k), pr.orders().get(k - 1));
+    }
+    stats.put("orders", orders);
+    plan.put("probability_map_bytes", pr.logProbs().bytes());
+    stats.put("in_memory", plan);
+    timer.lap("probabilities");
+    Broadcast<ScoreMap> lp = new JavaSparkContext(spark.sparkContext()).broadcast(pr.logProbs());
+    StructType schema =
+        new StructType()
+            .add(Columns.ID, DataTypes.StringType, false)
+            .add(Columns.N_TOKENS, DataTypes.IntegerType, false)
+            .add(CommonnessSignal.LOG_PROB, DataTypes.DoubleType, false)
+            .add(CommonnessSignal.COMMONNESS, DataTypes.DoubleType, false);
+    MapPartitionsFunction<Row, Row> scoreDocs =
+        rows -> {
+          ScoreMap m = lp.value();
+          return new Iterator<Row>() {
+            @Override
+            public boolean hasNext() {
+              return rows.hasNext();
+            }
+
+            @Override
+            public Row next() {
+              Row r = rows.next();
+              DocScore s = m.score(tok.tokenIds(r.getString(1)), n);
+              return RowFactory.create(r.getString(0), s.positions(), s.logProb(), s.commonness());
+            }
+          };
+        };
+    Dataset<Row> result =
+        docs.select(Columns.ID, Columns.TEXT)
+            .mapPartitions(scoreDocs, Encoders.row(schema))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    result.count();
+    timer.lap("score_documents");
+    return new Outcome(result, null);
   }
 }

@@ -3,6 +3,7 @@ package io.reweigh.dedup.spark;
 import io.reweigh.core.Columns;
 import io.reweigh.core.error.PipelineErrors;
 import io.reweigh.core.spark.SparkStats;
+import io.reweigh.core.spark.TaskResults;
 import io.reweigh.core.stage.Timer;
 import io.reweigh.core.text.Tokenizer;
 import io.reweigh.core.weights.RankCorrelation;
@@ -27,13 +28,14 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.sketch.CountMinSketch;
+import org.apache.spark.util.sketch.IncompatibleMergeException;
 
 /**
  * Sketch mode: one count-min sketch of every gram key (histories are grams of the previous
- * position), built per partition, merged with a tree reduce and broadcast; documents are then
- * scored in a map pass with no shuffle (DESIGN.md §4.1). Each estimate over-counts by at most eps ×
- * (all updates) with probability confidence; memory is 8 bytes × ceil(2/eps) ×
- * ceil(log2(1/(1−confidence))).
+ * position), built per partition, merged on the driver one task's sketch at a time and broadcast;
+ * documents are then scored in a map pass with no shuffle (DESIGN.md §4.1). Each estimate
+ * over-counts by at most eps × (all updates) with probability confidence; memory is 8 bytes ×
+ * ceil(2/eps) × ceil(log2(1/(1−confidence))).
  */
 final class SketchCommonness {
   private SketchCommonness() {}
@@ -51,7 +53,10 @@ final class SketchCommonness {
     Tokenizer tok = p.tokenizer();
     double eps = p.eps();
     double conf = p.confidence();
-    CountMinSketch sketch =
+    // one sketch per task, merged on the driver one at a time (TaskResults): a tree reduce held
+    // and counted several against spark.driver.maxResultSize
+    CountMinSketch[] merged = {null};
+    TaskResults.forEach(
         docs.select(Columns.TEXT)
             .javaRDD()
             .mapPartitions(
@@ -61,8 +66,17 @@ final class SketchCommonness {
                     SketchLm.addTo(tok.tokenIds(it.next().getString(0)), n, cms::addLong);
                   }
                   return Collections.singletonList(cms).iterator();
-                })
-            .treeReduce(CountMinSketch::mergeInPlace, 2);
+                }),
+        cms -> {
+          try {
+            merged[0] = merged[0] == null ? cms : merged[0].mergeInPlace(cms);
+          } catch (IncompatibleMergeException e) {
+            throw new IllegalStateException("count-min sketches of one run differ", e);
+          }
+          return true;
+        });
+    CountMinSketch sketch =
+        merged[0] != null ? merged[0] : CountMinSketch.create(eps, conf, SKETCH_SEED);
     long docCount = docs.count();
     // every document adds n−1 history keys plus n keys per position
     long positions = (sketch.totalCount() - (n - 1) * docCount) / n;
@@ -151,6 +165,19 @@ final class SketchCommonness {
       available = Runtime.getRuntime().maxMemory();
     } else {
       available = spark.sparkContext().getConf().getSizeAsBytes("spark.executor.memory", "1g");
+    }
+    long maxResult =
+        spark.sparkContext().getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
+    if (maxResult > 0 && bytes >= maxResult) {
+      throw PipelineErrors.usage(
+          String.format(
+              "softdedup.sketch.eps=%s needs a count-min sketch of %,d MB, and each task sends one"
+                  + " to the driver: more than spark.driver.maxResultSize (%,d MB).",
+              p.eps(), bytes >> 20, maxResult >> 20),
+          "Raise spark.driver.maxResultSize above the sketch size (e.g. --conf"
+              + " spark.driver.maxResultSize="
+              + ((bytes >> 30) + 2)
+              + "g), or raise softdedup.sketch.eps.");
     }
     // one sketch per running task plus the merge target and the broadcast copy
     if (bytes * 3 > available) {

@@ -1,11 +1,13 @@
 package io.reweigh.dedup.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.reweigh.core.Columns;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.demo.DemoCorpus;
+import io.reweigh.core.error.ReweighException;
 import io.reweigh.core.spark.SharedSpark;
 import io.reweigh.core.stage.Timer;
 import io.reweigh.core.text.UnicodeTokenizer;
@@ -214,6 +216,19 @@ class CommonnessStageTest {
     Map<String, Object> v = (Map<String, Object>) ss.get("validation");
     assertEquals(500, v.get("docs"));
     assertTrue(((Number) v.get("spearman_vs_exact")).doubleValue() > 0.8, v.toString());
+  }
+
+  @Test
+  void aSketchAtLeastMaxResultSizeIsAUsageErrorNamingTheFix() {
+    // 1.1 GB at eps = 1e-7, against the default 1 GB spark.driver.maxResultSize
+    ReweighException e =
+        assertThrows(
+            ReweighException.class,
+            () ->
+                SketchCommonness.checkMemory(
+                    spark, params("softdedup.mode=sketch", "softdedup.sketch.eps=1e-7")));
+    assertTrue(e.getMessage().contains("softdedup.sketch.eps=1.0E-7"), e.getMessage());
+    assertTrue(e.getMessage().contains("spark.driver.maxResultSize"), e.getMessage());
   }
 
   @Test
