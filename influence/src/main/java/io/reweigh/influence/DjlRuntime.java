@@ -34,6 +34,11 @@ public final class DjlRuntime {
         if (System.getProperty("ai.djl.offline") == null) {
           System.setProperty("ai.djl.offline", "true");
         }
+        // the Hugging Face tokenizers jar registers a second engine (Rust): managers created
+        // without an engine name must still be PyTorch's
+        if (System.getProperty("ai.djl.default_engine") == null) {
+          System.setProperty("ai.djl.default_engine", "PyTorch");
+        }
         try {
           Engine loaded = Engine.getEngine("PyTorch");
           LOG.info(

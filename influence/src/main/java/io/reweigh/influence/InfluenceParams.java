@@ -31,6 +31,25 @@ public record InfluenceParams(
 
   public static InfluenceParams fromConfig(ResolvedConfig cfg) {
     ProxyModelParams proxy = ProxyModelParams.fromConfig(cfg);
+    List<String> layers = proxy.userModel() ? List.of("head") : layers(cfg, proxy);
+    return new InfluenceParams(
+        proxy,
+        cfg.get(InfluenceSignal.BATCH_SIZE),
+        layers,
+        SelfInfluence.Norm.valueOf(
+            cfg.get(InfluenceSignal.LOSS_NORM).toUpperCase(java.util.Locale.ROOT)),
+        cfg.get(InfluenceSignal.TAU1),
+        cfg.get(InfluenceSignal.TAU2),
+        cfg.get(InfluenceSignal.CLIP_LOW),
+        cfg.get(InfluenceSignal.CLIP_HIGH),
+        cfg.get(InfluenceSignal.DROP_TOP_FRACTION));
+  }
+
+  /**
+   * influence.layers, checked against the proxy LM's blocks. A user's TorchScript model is scored
+   * on its output layer only, and the key is not read.
+   */
+  private static List<String> layers(ResolvedConfig cfg, ProxyModelParams proxy) {
     int blocks = proxy.shape().layers();
     List<String> layers = cfg.get(LAYERS);
     if (layers.isEmpty()) {
@@ -46,17 +65,12 @@ public record InfluenceParams(
             "layer groups of the proxy LM, which has blocks block0..block" + (blocks - 1));
       }
     }
-    return new InfluenceParams(
-        proxy,
-        cfg.get(InfluenceSignal.BATCH_SIZE),
-        layers,
-        SelfInfluence.Norm.valueOf(
-            cfg.get(InfluenceSignal.LOSS_NORM).toUpperCase(java.util.Locale.ROOT)),
-        cfg.get(InfluenceSignal.TAU1),
-        cfg.get(InfluenceSignal.TAU2),
-        cfg.get(InfluenceSignal.CLIP_LOW),
-        cfg.get(InfluenceSignal.CLIP_HIGH),
-        cfg.get(InfluenceSignal.DROP_TOP_FRACTION));
+    return layers;
+  }
+
+  /** A document as the scoring model's input ({@link ProxyModelParams#encode}). */
+  public int[] encode(String text) {
+    return proxy.encode(text);
   }
 
   public ProxyLmConfig shape() {

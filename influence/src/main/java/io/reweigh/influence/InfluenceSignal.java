@@ -25,6 +25,16 @@ public final class InfluenceSignal implements Signal {
   /** Reject reason of documents dropped by influence.drop-top-fraction. */
   public static final String DROP_REASON = "influence-drop-top";
 
+  public static final ConfigKey<String> MODEL =
+      ConfigKey.of(
+          "influence.model",
+          null,
+          ValueParser.nonEmptyString(),
+          "A TorchScript causal LM to score with instead of training a proxy LM: forward(ids"
+              + " int64[B,T]) returns (logits [B,T,V], last hidden states [B,T,d]); needs"
+              + " tokenizer.kind=huggingface with the model's tokenizer.json. SI is the output"
+              + " layer's per-sample gradient norm; the coreset embeds with its hidden states."
+              + " A TorchScript file is code: load only models you trust (docs/byo-model.md).");
   public static final ConfigKey<Integer> TRAIN_DOCS =
       ConfigKey.of(
           "influence.train-docs",
@@ -179,6 +189,7 @@ public final class InfluenceSignal implements Signal {
   @Override
   public List<ConfigKey<?>> keys() {
     return List.of(
+        MODEL,
         TRAIN_DOCS,
         TRAIN_STEPS,
         TRAIN_BATCH,
@@ -211,6 +222,19 @@ public final class InfluenceSignal implements Signal {
 
   @Override
   public Estimate estimate(ResolvedConfig cfg, long docs, long tokens) {
+    if (cfg.get(MODEL) != null) {
+      long scored = Math.min(tokens, docs * (long) cfg.get(MAX_TOKENS));
+      return new Estimate(
+          String.format(
+              java.util.Locale.ROOT,
+              "TorchScript model %s: %,d documents (%,d tokens) scored, one forward per batch",
+              cfg.get(MODEL),
+              docs,
+              scored),
+          0,
+          0,
+          "task: the model once per JVM + one batch's logits [batch-size, max-tokens, V]");
+    }
     long p = proxyParameters(cfg);
     long scored = Math.min(tokens, docs * (long) cfg.get(MAX_TOKENS));
     long batch = cfg.get(BATCH_SIZE);

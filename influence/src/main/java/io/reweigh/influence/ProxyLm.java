@@ -34,7 +34,7 @@ import java.util.SplittableRandom;
  * {@code .ln2.g}, {@code .ln2.b}, {@code .mlp1.w [d,4d]}, {@code .mlp1.b}, {@code .mlp2.w [4d,d]},
  * {@code .mlp2.b}; then {@code lnf.g}, {@code lnf.b}, {@code head.w [d,V]}, {@code head.b [V]}.
  */
-public final class ProxyLm implements AutoCloseable {
+public final class ProxyLm implements ScoringModel {
   private static final int MAGIC = 0x52574c4d; // "RWLM"
   private static final int FORMAT = 1;
 
@@ -184,20 +184,18 @@ public final class ProxyLm implements AutoCloseable {
    * Mean of the final hidden states over the positions where {@code mask} [B,T] is 1: one embedding
    * per sequence, [B,d] (the coreset signal's proxy embedding).
    */
+  @Override
   public float[][] meanHidden(NDArray ids, NDArray mask) {
-    NDArray h = hidden(ids, null);
-    NDArray m = mask.expandDims(2);
-    NDArray sum = h.mul(m).sum(new int[] {1});
-    float[] flat = sum.toFloatArray();
-    float[] count = m.sum(new int[] {1}).toFloatArray();
-    int d = config.dModel();
-    float[][] out = new float[count.length][d];
-    for (int b = 0; b < count.length; b++) {
-      for (int j = 0; j < d; j++) {
-        out[b][j] = flat[b * d + j] / Math.max(1f, count[b]);
-      }
-    }
-    return out;
+    return ScoringModel.meanOver(hidden(ids, null), mask);
+  }
+
+  /**
+   * Self-influence over the chosen layer groups, one backward per batch ({@link SelfInfluence}).
+   */
+  @Override
+  public double[] selfInfluence(
+      Sequences.Batch batch, List<String> layers, SelfInfluence.Norm norm) {
+    return SelfInfluence.batched(this, batch, layers, norm);
   }
 
   /** Final hidden states [B,T,d] (after the last layer norm), the LM head's input. */

@@ -6,6 +6,7 @@ import static io.reweigh.influence.InfluenceSignal.WIDTH;
 
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.error.PipelineErrors;
+import io.reweigh.core.io.KeyFiles;
 import io.reweigh.core.text.Tokenizer;
 import io.reweigh.core.text.Tokenizers;
 import java.io.Serializable;
@@ -15,7 +16,9 @@ import java.util.List;
 /**
  * The proxy-model stage's plan: what the trained LM depends on, and nothing else (so that a
  * weighting key such as influence.tau1 never retrains it). Shared by the influence and coreset
- * signals, which both read the committed model.
+ * signals, which both read the committed model. With {@code influence.model} set, the stage imports
+ * that TorchScript LM instead of training ({@link #userModel()}): then only the model file (path
+ * and sha256), the tokenizer and max-tokens are read, and {@link #shape()} is null.
  */
 public record ProxyModelParams(
     ProxyLmConfig shape,
@@ -27,10 +30,42 @@ public record ProxyModelParams(
     int maxTokens,
     int threads,
     long seed,
-    Tokenizer tokenizer)
+    Tokenizer tokenizer,
+    String model,
+    String modelSha256)
     implements Serializable {
 
+  /** What an influence.model file is called in messages. */
+  public static final String MODEL_FILE = "TorchScript causal LM";
+
   public static ProxyModelParams fromConfig(ResolvedConfig cfg) {
+    String model = cfg.get(InfluenceSignal.MODEL);
+    if (model != null) {
+      Tokenizer tok = Tokenizers.fromConfig(cfg);
+      if (tok.vocabularySize() == 0) {
+        throw PipelineErrors.usage(
+            "influence.model is set but tokenizer.kind="
+                + cfg.get(io.reweigh.core.config.Keys.TOKENIZER_KIND)
+                + " has no vocabulary ids to feed it.",
+            "Set tokenizer.kind=huggingface and tokenizer.path to the tokenizer.json the model was"
+                + " trained with (docs/byo-model.md).");
+      }
+      String sha = KeyFiles.sha256(InfluenceSignal.MODEL.key(), model, MODEL_FILE);
+      cfg.noteContent(InfluenceSignal.MODEL.key(), sha);
+      return new ProxyModelParams(
+          null,
+          0,
+          0,
+          0,
+          1.0,
+          1,
+          cfg.get(InfluenceSignal.MAX_TOKENS),
+          cfg.get(InfluenceSignal.THREADS),
+          0,
+          tok,
+          model,
+          sha);
+    }
     int width = cfg.get(WIDTH);
     int heads = cfg.get(HEADS);
     if (width % heads != 0) {
@@ -48,7 +83,24 @@ public record ProxyModelParams(
         maxTokens,
         cfg.get(InfluenceSignal.THREADS),
         cfg.get(InfluenceSignal.SEED),
-        Tokenizers.fromConfig(cfg));
+        Tokenizers.fromConfig(cfg),
+        null,
+        null);
+  }
+
+  /** True when the stage imports a user's TorchScript LM (influence.model) instead of training. */
+  public boolean userModel() {
+    return model != null;
+  }
+
+  /**
+   * A document as the scoring model's input: the tokenizer's ids for a user model, the proxy LM's
+   * framed and mapped ids otherwise ({@link Sequences}).
+   */
+  public int[] encode(String text) {
+    return userModel()
+        ? Sequences.raw(tokenizer, text, maxTokens)
+        : Sequences.encode(tokenizer, text, shape.vocab(), maxTokens);
   }
 
   /** 1-based training steps after which a checkpoint is kept: k evenly spaced, the last = steps. */

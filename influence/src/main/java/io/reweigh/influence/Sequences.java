@@ -7,10 +7,12 @@ import io.reweigh.core.text.Tokenizer;
 import java.util.List;
 
 /**
- * Documents as proxy-LM token sequences: the tokenizer's 64-bit ids hashed into {@code vocab - 2}
- * buckets (0 is padding, 1 the document boundary), framed as {@code [1, t1 … tn, 1]} and cut to
- * {@code maxTokens + 1} ids, so that the loss covers at most {@code maxTokens} next-token
- * predictions.
+ * Documents as LM token sequences. For the proxy LM: {@code [1, t1 … tn, 1]} (0 is padding, 1 the
+ * document boundary) cut to {@code maxTokens + 1} ids, so that the loss covers at most {@code
+ * maxTokens} next-token predictions; a token is {@code 2 + id} when the tokenizer has a vocabulary
+ * that fits in {@code vocab - 2} (a Hugging Face tokenizer.json: no two tokens share an embedding),
+ * else its 64-bit id hashed into {@code vocab - 2} buckets. For a user's model ({@link #raw}): the
+ * tokenizer's ids unchanged, cut to {@code maxTokens + 1}.
  */
 public final class Sequences {
   public static final int PAD = 0;
@@ -21,14 +23,46 @@ public final class Sequences {
   public static int[] encode(Tokenizer tokenizer, String text, int vocab, int maxTokens) {
     long[] ids = tokenizer.tokenIds(text);
     int n = Math.min(ids.length + 2, maxTokens + 1);
+    boolean direct = direct(tokenizer, vocab);
     int[] seq = new int[n];
     seq[0] = BOUNDARY;
     for (int i = 1; i < n; i++) {
-      seq[i] = i - 1 < ids.length ? bucket(ids[i - 1], vocab) : BOUNDARY;
+      seq[i] = i - 1 < ids.length ? token(ids[i - 1], direct, vocab) : BOUNDARY;
     }
     return seq;
   }
 
+  /** The tokenizer's own ids, cut to {@code maxTokens + 1} (inputs of a user's TorchScript LM). */
+  public static int[] raw(Tokenizer tokenizer, String text, int maxTokens) {
+    long[] ids = tokenizer.tokenIds(text);
+    int n = Math.min(ids.length, maxTokens + 1);
+    int[] seq = new int[n];
+    for (int i = 0; i < n; i++) {
+      seq[i] = Math.toIntExact(ids[i]);
+    }
+    return seq;
+  }
+
+  /** True when the tokenizer's ids map one to one onto the proxy vocabulary (no hashing). */
+  public static boolean direct(Tokenizer tokenizer, int vocab) {
+    int size = tokenizer.vocabularySize();
+    return size > 0 && size <= vocab - 2;
+  }
+
+  /** The proxy-LM id of a tokenizer id. */
+  public static int token(long id, boolean direct, int vocab) {
+    return direct ? 2 + (int) id : bucket(id, vocab);
+  }
+
+  /** The proxy-LM id of a tokenizer id, mapped as {@link #encode} maps it. */
+  public static int token(Tokenizer tokenizer, long id, int vocab) {
+    return token(id, direct(tokenizer, vocab), vocab);
+  }
+
+  /**
+   * A 64-bit id hashed into {@code vocab - 2} buckets (its residue: the Unicode tokenizer's ids are
+   * already hashes; vocabulary indices that do not fit share buckets id mod (vocab − 2)).
+   */
   public static int bucket(long id, int vocab) {
     return 2 + (int) Math.floorMod(id, (long) (vocab - 2));
   }

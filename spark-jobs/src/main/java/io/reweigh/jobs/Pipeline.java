@@ -85,6 +85,7 @@ public final class Pipeline {
     this.cfg = o.config();
     this.progress = progress;
     var hconf = spark.sparkContext().hadoopConfiguration();
+    io.reweigh.core.io.KeyFiles.useConfiguration(hconf);
     this.plan = InputPlanner.plan(o.input(), cfg, hconf);
     this.out = new OutputDir(o.output(), hconf);
     checkOutputOutsideInput(o.input(), plan, out, hconf);

@@ -1,5 +1,6 @@
 package io.reweigh.jobs;
 
+import io.reweigh.core.io.KeyFiles;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -46,6 +47,10 @@ public final class Sessions {
           "spark.sql.shuffle.partitions",
           String.valueOf(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
     }
-    return SparkSession.builder().config(conf).getOrCreate();
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    // files named by config keys (tokenizer.path, influence.model) are read with the session's
+    // Hadoop settings (spark.hadoop.*), like the input
+    KeyFiles.useConfiguration(spark.sparkContext().hadoopConfiguration());
+    return spark;
   }
 }

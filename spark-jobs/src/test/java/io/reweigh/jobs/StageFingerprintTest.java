@@ -10,12 +10,16 @@ import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.signal.Signal;
 import io.reweigh.core.signal.Signals;
 import io.reweigh.core.spark.SignalStage;
+import io.reweigh.core.testing.ByoExample;
 import io.reweigh.dedup.CommonnessParams;
 import io.reweigh.influence.InfluenceParams;
 import io.reweigh.influence.ProxyModelParams;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Stage fingerprints are the config keys a stage's plan read, no more and no fewer. */
 class StageFingerprintTest {
@@ -60,6 +64,29 @@ class StageFingerprintTest {
     Consumer<ResolvedConfig> score = InfluenceParams::fromConfig;
     assertNotEquals(hash(score, BASE), hash(score, BASE.withSet("influence.tau1=2")));
     assertEquals(hash(score, BASE), hash(score, BASE.withSet("influence.threads=3")));
+  }
+
+  /**
+   * influence.model: the imported model's fingerprint is its file's content (replaced in place, it
+   * changes) and the tokenizer's; the proxy LM's training keys are not read.
+   */
+  @Test
+  void aUserModelIsFingerprintedByItsContentNotTrainingKeys(@TempDir Path dir) throws Exception {
+    Path model = dir.resolve("lm.pt");
+    Files.copy(ByoExample.model(), model);
+    ResolvedConfig byo =
+        BASE.with("tokenizer.kind", "huggingface")
+            .with("tokenizer.path", ByoExample.tokenizer().toString())
+            .with("influence.model", model.toString());
+    Consumer<ResolvedConfig> plan = ProxyModelParams::fromConfig;
+    String before = hash(plan, byo);
+    for (String training :
+        List.of("influence.train-steps=9", "influence.seed=9", "influence.proxy.width=64")) {
+      assertEquals(before, hash(plan, byo.withSet(training)), training);
+    }
+    assertNotEquals(before, hash(plan, byo.withSet("influence.max-tokens=16")));
+    Files.write(model, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+    assertNotEquals(before, hash(plan, byo), "model file replaced in place");
   }
 
   @Test

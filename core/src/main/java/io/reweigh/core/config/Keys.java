@@ -77,8 +77,17 @@ public final class Keys {
           ConfigKey.of(
               "tokenizer.kind",
               "unicode",
-              ValueParser.oneOf("unicode"),
-              "Tokenizer: unicode (runs of letters/digits, single other characters)."));
+              ValueParser.oneOf("unicode", "huggingface"),
+              "Tokenizer: unicode (runs of letters/digits, single other characters) or"
+                  + " huggingface (the tokenizer.json at tokenizer.path, e.g. your trainer's)."));
+  public static final ConfigKey<String> TOKENIZER_PATH =
+      add(
+          ConfigKey.of(
+              "tokenizer.path",
+              null,
+              ValueParser.nonEmptyString(),
+              "tokenizer.kind=huggingface: a Hugging Face tokenizer.json on any Hadoop file system"
+                  + " (its sha256 is part of every stage fingerprint that tokenizes)."));
   public static final ConfigKey<Boolean> TOKENIZER_LOWERCASE =
       add(
           ConfigKey.of(

@@ -22,13 +22,21 @@ public final class ResolvedConfig implements Serializable {
   /** Keys read through {@link #get}, when this is a {@link #recording()} view; else null. */
   private final transient Set<String> reads;
 
+  /**
+   * sha256 of the files that file-valued keys name, noted by the plan that read them ({@link
+   * #noteContent}); part of {@link #hashOfReads()}. Null unless recording.
+   */
+  private final transient Map<String, String> contents;
+
   ResolvedConfig(Map<String, Object> values) {
-    this(new TreeMap<>(values), null);
+    this(new TreeMap<>(values), null, null);
   }
 
-  private ResolvedConfig(TreeMap<String, Object> values, Set<String> reads) {
+  private ResolvedConfig(
+      TreeMap<String, Object> values, Set<String> reads, Map<String, String> contents) {
     this.values = values;
     this.reads = reads;
+    this.contents = contents;
   }
 
   /**
@@ -37,7 +45,22 @@ public final class ResolvedConfig implements Serializable {
    * or prefix they have (docs/architecture.md, "Stage commit protocol").
    */
   public ResolvedConfig recording() {
-    return new ResolvedConfig(values, Collections.synchronizedSet(new TreeSet<>()));
+    return new ResolvedConfig(
+        values,
+        Collections.synchronizedSet(new TreeSet<>()),
+        Collections.synchronizedMap(new TreeMap<>()));
+  }
+
+  /**
+   * Records that the file named by {@code key} had content {@code sha256} when the plan read it, so
+   * that a stage fingerprint changes when the file does although the path does not (a
+   * tokenizer.json or a TorchScript model replaced in place). A no-op on a view that is not
+   * recording.
+   */
+  public void noteContent(String key, String sha256) {
+    if (contents != null) {
+      contents.put(key, sha256);
+    }
   }
 
   /** The keys read so far through this recording view, sorted. */
@@ -60,6 +83,10 @@ public final class ResolvedConfig implements Serializable {
       ConfigKey<?> k = Keys.find(key);
       if (k != null && k.affectsOutput()) {
         sb.append(key).append('=').append(k.render(values.get(key))).append('\n');
+        String sha = contents.get(key);
+        if (sha != null) {
+          sb.append(key).append("#sha256=").append(sha).append('\n');
+        }
       }
     }
     return Sha256.hex(sb.toString());

@@ -277,6 +277,27 @@ public final class PipelineErrors {
         cause);
   }
 
+  // ---- files named by config keys (tokenizer.json, TorchScript models) -----------------------
+
+  public static ReweighException keyFileMissing(String key, String path, String what) {
+    return new ReweighException(
+        Kind.USAGE,
+        "The " + what + " '" + path + "' (" + key + ") does not exist.",
+        "no file at that location.",
+        "Check the value of " + key + " (scheme, spelling) and that this job may read it.",
+        null);
+  }
+
+  public static ReweighException keyFileInvalid(
+      String key, String path, String what, String detail, String fix, Throwable cause) {
+    return new ReweighException(
+        Kind.INPUT,
+        "The file '" + path + "' (" + key + ") is not a usable " + what + ".",
+        detail,
+        fix,
+        cause);
+  }
+
   // ---- sampler -------------------------------------------------------------------------------
 
   public static ReweighException domainTargetsUnreadable(String source, String detail) {

@@ -22,6 +22,14 @@ public interface Tokenizer extends Serializable {
   /** 64-bit ids of the tokens, in order (the n-gram machinery works on these). */
   long[] tokenIds(CharSequence text);
 
+  /**
+   * Size of the id space of {@link #tokenIds} when ids are vocabulary indices 0..size−1 (a Hugging
+   * Face tokenizer), or 0 when they are 64-bit hashes of the token text (the Unicode tokenizer).
+   */
+  default int vocabularySize() {
+    return 0;
+  }
+
   /** Number of tokens in text. */
   default int count(CharSequence text) {
     int[] n = {0};

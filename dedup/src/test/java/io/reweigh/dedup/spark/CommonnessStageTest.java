@@ -92,7 +92,7 @@ class CommonnessStageTest {
     scored.unpersist();
     assertEquals(expectedPath, stats.get("path"), stats.toString());
     List<Row> rows = docs.select(Columns.ID, Columns.TEXT).collectAsList();
-    UnicodeTokenizer tok = new UnicodeTokenizer(false);
+    io.reweigh.core.text.Tokenizer tok = p.tokenizer();
     List<long[]> ids = new ArrayList<>();
     for (Row r : rows) {
       ids.add(tok.tokenIds(r.getString(1)));
@@ -107,6 +107,35 @@ class CommonnessStageTest {
       assertEquals(want.commonness(), r.getDouble(3), 0.0);
     }
     return stats;
+  }
+
+  /** tokenizer.kind=huggingface: the n-grams are the tokenizer.json's tokens, by either path. */
+  @Test
+  void aHuggingFaceTokenizerGivesTheNgrams() {
+    List<Row> first = demoDf.orderBy(Columns.ID).limit(200).collectAsList();
+    Dataset<Row> small = spark.createDataFrame(first, SCHEMA).repartition(2);
+    String[] hf = {
+      "tokenizer.kind=huggingface",
+      "tokenizer.path=\"" + io.reweigh.core.testing.ByoExample.tokenizer() + "\""
+    };
+    assertExactMatchesModel(small, 3, "in-memory", "in-memory", hf);
+    assertExactMatchesModel(small, 3, "distributed", "distributed", hf);
+    var bpe =
+        io.reweigh.core.text.HuggingFaceTokenizer.load(
+            io.reweigh.core.testing.ByoExample.tokenizer().toString());
+    Map<String, Integer> positions = new HashMap<>();
+    for (Row r :
+        ExactCommonness.score(spark, small, params(hf), new HashMap<>(), new Timer())
+            .collectAsList()) {
+      positions.put(r.getString(0), r.getInt(1));
+    }
+    int differ = 0;
+    for (Row r : first) {
+      String text = r.getString(r.fieldIndex(Columns.TEXT));
+      assertEquals(bpe.count(text) + 1, positions.get(r.getString(0)));
+      differ += bpe.count(text) != new UnicodeTokenizer(false).count(text) ? 1 : 0;
+    }
+    assertTrue(differ > 100, "BPE and Unicode tokens differ on most documents: " + differ);
   }
 
   @Test

@@ -45,7 +45,8 @@ public final class CoresetSignal implements Signal {
           "hashed",
           ValueParser.oneOf("hashed", "proxy"),
           "Document embedding: hashed (n-gram TF-IDF, cheap) or proxy (mean-pooled final hidden"
-              + " states of the proxy LM; costs a forward pass per document).");
+              + " states of the proxy LM, or of influence.model; costs a forward pass per"
+              + " document).");
   public static final ConfigKey<Integer> HASHED_DIM =
       ConfigKey.of(
           "coreset.hashed.dim",

@@ -94,14 +94,16 @@ public final class Evaluation {
 
   /**
    * A document as evaluation-LM ids, {@code [boundary, t1 … tn]}: the tokenizer's ids hashed into
-   * {@code vocab - 2} buckets as the proxy LM does ({@link Sequences}).
+   * {@code vocab - 2} buckets, or mapped one to one when they fit, as the proxy LM does ({@link
+   * Sequences}).
    */
   public static int[] encode(Tokenizer tokenizer, String text, int vocab) {
     long[] ids = tokenizer.tokenIds(text);
+    boolean direct = Sequences.direct(tokenizer, vocab);
     int[] seq = new int[ids.length + 1];
     seq[0] = Sequences.BOUNDARY;
     for (int i = 0; i < ids.length; i++) {
-      seq[i + 1] = Sequences.bucket(ids[i], vocab);
+      seq[i + 1] = Sequences.token(ids[i], direct, vocab);
     }
     return seq;
   }

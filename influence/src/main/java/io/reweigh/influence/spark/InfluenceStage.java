@@ -11,8 +11,7 @@ import io.reweigh.influence.DjlRuntime;
 import io.reweigh.influence.InfluenceParams;
 import io.reweigh.influence.InfluenceSignal;
 import io.reweigh.influence.ModelCache;
-import io.reweigh.influence.ProxyLm;
-import io.reweigh.influence.SelfInfluence;
+import io.reweigh.influence.ScoringModel;
 import io.reweigh.influence.Sequences;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -160,11 +159,9 @@ public final class InfluenceStage {
       DjlRuntime.limitThreads(threads);
       DjlRuntime.inferenceThread();
       List<ProxyModelStage.Checkpoint> cps = models.value();
-      List<ProxyLm> lms = new ArrayList<>();
+      List<ScoringModel> lms = new ArrayList<>();
       for (int i = 0; i < cps.size(); i++) {
-        int idx = i;
-        ModelCache.Entry e =
-            ModelCache.get(cps.get(i).sha256(), () -> models.value().get(idx).bytes());
+        ModelCache.Entry e = cps.get(i).model();
         if (e.loaded()) {
           loads.add(1);
           devices.add(e.model().manager().getDevice().toString());
@@ -183,21 +180,20 @@ public final class InfluenceStage {
           while (rows.hasNext() && ids.size() < p.batchSize()) {
             Row r = rows.next();
             ids.add(r.getString(0));
-            seqs.add(
-                Sequences.encode(p.tokenizer(), r.getString(1), p.shape().vocab(), p.maxTokens()));
+            seqs.add(p.encode(r.getString(1)));
           }
           if (ids.isEmpty()) {
             return;
           }
           double[] si = new double[ids.size()];
           for (int c = 0; c < lms.size(); c++) {
-            ProxyLm m = lms.get(c);
+            ScoringModel m = lms.get(c);
             double[] sq =
                 DjlRuntime.exclusive(
                     () -> {
                       try (var bm = m.manager().newSubManager()) {
                         Sequences.Batch b = Sequences.batch(bm, seqs, p.batchSize(), p.maxTokens());
-                        return SelfInfluence.batched(m, b, p.layers(), p.lossNorm());
+                        return m.selfInfluence(b, p.layers(), p.lossNorm());
                       }
                     });
             for (int i = 0; i < si.length; i++) {
@@ -217,7 +213,7 @@ public final class InfluenceStage {
                       + ")");
             }
             double v = new BigDecimal(si[i]).round(DIGITS).doubleValue();
-            out.add(RowFactory.create(ids.get(i), seqs.get(i).length - 1, v));
+            out.add(RowFactory.create(ids.get(i), Math.max(0, seqs.get(i).length - 1), v));
           }
         }
 

@@ -2,18 +2,27 @@ package io.reweigh.influence.spark;
 
 import static org.apache.spark.sql.functions.col;
 
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.reweigh.core.Columns;
+import io.reweigh.core.error.PipelineErrors;
 import io.reweigh.core.hash.Sha256;
+import io.reweigh.core.io.KeyFiles;
 import io.reweigh.core.json.Json;
 import io.reweigh.core.spark.SparkStats;
 import io.reweigh.core.stage.StageStats;
 import io.reweigh.core.stage.Timer;
 import io.reweigh.influence.DjlRuntime;
+import io.reweigh.influence.InfluenceSignal;
+import io.reweigh.influence.ModelCache;
 import io.reweigh.influence.ProxyLm;
 import io.reweigh.influence.ProxyModelParams;
 import io.reweigh.influence.ProxyTrainer;
 import io.reweigh.influence.Sequences;
+import io.reweigh.influence.TorchScriptLm;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -44,6 +53,9 @@ public final class ProxyModelStage {
 
   public static StageStats run(
       SparkSession spark, Dataset<Row> docs, ProxyModelParams p, String path) {
+    if (p.userModel()) {
+      return importModel(spark, p, path);
+    }
     Timer timer = new Timer();
     long seed = p.seed();
     var tok = p.tokenizer();
@@ -100,7 +112,7 @@ public final class ProxyModelStage {
                 String name = String.format("checkpoint-%07d.bin", step);
                 byte[] bytes = m.toBytes();
                 write(fs, new Path(dir, name), bytes);
-                written.add(new CheckpointEntry(step, lr, name, sha(bytes)));
+                written.add(new CheckpointEntry(step, lr, name, sha(bytes), ModelCache.PROXY));
               });
       StringBuilder csv = new StringBuilder("step,loss\n");
       for (int i = 0; i < curve.length; i++) {
@@ -117,6 +129,151 @@ public final class ProxyModelStage {
     stats.put("checkpoints", written);
     timer.lap("train").into(stats);
     return StageStats.of(seqs.size(), stats);
+  }
+
+  /** The file name of an imported influence.model inside the stage directory. */
+  public static final String USER_MODEL_FILE = "model.pt";
+
+  /**
+   * influence.model: reads the TorchScript file, proves on the driver that it loads and has the
+   * documented signature for the batches the run will score ([2, max-tokens] int64 → logits and
+   * hidden states, V covering the tokenizer's ids), and commits a copy as the stage's single
+   * checkpoint (η = 1), so that a resumed run scores with exactly these bytes.
+   */
+  static StageStats importModel(SparkSession spark, ProxyModelParams p, String path) {
+    Timer timer = new Timer();
+    String key = InfluenceSignal.MODEL.key();
+    String file = p.model();
+    KeyFiles.Content c = KeyFiles.read(key, file, ProxyModelParams.MODEL_FILE);
+    if (!c.sha256().equals(p.modelSha256())) {
+      throw PipelineErrors.keyFileInvalid(
+          key,
+          file,
+          ProxyModelParams.MODEL_FILE,
+          "it changed while the run was being planned (sha256 "
+              + p.modelSha256()
+              + " then, "
+              + c.sha256()
+              + " now).",
+          "Do not replace the model during a run; run again.",
+          null);
+    }
+    DjlRuntime.limitThreads(InfluenceStage.threads(spark, p.threads()));
+    DjlRuntime.inferenceThread();
+    Map<String, Object> stats = new LinkedHashMap<>();
+    stats.put("format", ModelCache.TORCHSCRIPT);
+    stats.put("model", file);
+    stats.put("sha256", c.sha256());
+    stats.put("bytes", (long) c.bytes().length);
+    try (TorchScriptLm m = load(key, file, c.bytes())) {
+      long[] shape = probe(key, file, m, p);
+      stats.put("vocab", shape[0]);
+      stats.put("hidden", shape[1]);
+      stats.put("device", m.manager().getDevice().toString());
+    }
+    timer.lap("check");
+    Path dir = new Path(path);
+    try {
+      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      fs.mkdirs(dir);
+      write(fs, new Path(dir, USER_MODEL_FILE), c.bytes());
+      List<CheckpointEntry> entries =
+          List.of(new CheckpointEntry(0, 1.0, USER_MODEL_FILE, c.sha256(), ModelCache.TORCHSCRIPT));
+      write(fs, new Path(dir, CHECKPOINTS_JSON), Json.MAPPER.writeValueAsBytes(entries));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    timer.lap("copy").into(stats);
+    return StageStats.of(0, stats);
+  }
+
+  private static TorchScriptLm load(String key, String file, byte[] bytes) {
+    try {
+      return TorchScriptLm.fromBytes(bytes);
+    } catch (IOException | MalformedModelException | RuntimeException e) {
+      throw PipelineErrors.keyFileInvalid(
+          key,
+          file,
+          ProxyModelParams.MODEL_FILE,
+          "DJL's PyTorch engine cannot load it as TorchScript: " + firstLine(e),
+          "Export the model with torch.jit.trace(model, example_ids) and save it with"
+              + " traced.save(path) (docs/byo-model.md); a state_dict or a pickled nn.Module is"
+              + " not TorchScript.",
+          e);
+    }
+  }
+
+  /** One forward of the run's batch shape; returns {V, d}. */
+  private static long[] probe(String key, String file, TorchScriptLm m, ProxyModelParams p) {
+    String expected =
+        " Expected: "
+            + TorchScriptLm.SIGNATURE
+            + ", T up to influence.max-tokens ("
+            + p.maxTokens()
+            + ").";
+    try (NDManager bm = m.manager().newSubManager()) {
+      NDList out;
+      try {
+        out = m.forward(bm.zeros(new Shape(2, p.maxTokens()), DataType.INT64));
+      } catch (TorchScriptLm.SignatureException e) {
+        throw PipelineErrors.keyFileInvalid(
+            key,
+            file,
+            ProxyModelParams.MODEL_FILE,
+            "it does not have the expected signature: " + e.getMessage() + "." + expected,
+            "Make forward return (logits, hidden_states) as a tuple and export it again"
+                + " (docs/byo-model.md).",
+            null);
+      } catch (RuntimeException e) {
+        throw PipelineErrors.keyFileInvalid(
+            key,
+            file,
+            ProxyModelParams.MODEL_FILE,
+            "its forward failed on ids int64[2, "
+                + p.maxTokens()
+                + "]: "
+                + firstLine(e)
+                + "."
+                + expected,
+            "Lower influence.max-tokens to the model's context length, or export a model whose"
+                + " forward takes int64 ids [B,T] (docs/byo-model.md).",
+            e);
+      }
+      long v = out.get(0).getShape().get(2);
+      long d = out.get(1).getShape().get(2);
+      int needed = p.tokenizer().vocabularySize();
+      if (v < needed) {
+        throw PipelineErrors.keyFileInvalid(
+            key,
+            file,
+            ProxyModelParams.MODEL_FILE,
+            "its logits cover "
+                + v
+                + " token ids but the tokenizer ("
+                + p.tokenizer()
+                + ") has "
+                + needed
+                + ".",
+            "Use the tokenizer.json the model was trained with (tokenizer.path).",
+            null);
+      }
+      return new long[] {v, d};
+    }
+  }
+
+  /**
+   * The line of a TorchScript error that says what failed ("IndexError: index out of range in
+   * self"): libtorch puts it after the interpreter's traceback; else the first line.
+   */
+  private static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    String[] lines = m.split("\n");
+    for (int i = lines.length - 1; i >= 0; i--) {
+      if (lines[i].trim().matches("^[A-Za-z.]*(Error|Exception): .*")) {
+        return lines[i].trim();
+      }
+    }
+    return lines[0];
   }
 
   static String sha(byte[] bytes) {
@@ -166,7 +323,7 @@ public final class ProxyModelStage {
           throw new IllegalStateException(
               f + " does not match its sha256 in " + CHECKPOINTS_JSON + "; rerun with --force");
         }
-        out.add(new Checkpoint(sha, c.eta(), bytes));
+        out.add(new Checkpoint(sha, c.eta(), bytes, c.formatOrProxy()));
       }
       return out;
     } catch (IOException e) {
@@ -174,8 +331,15 @@ public final class ProxyModelStage {
     }
   }
 
-  /** One entry of checkpoints.json: training step, η, file name and sha256. */
-  public record CheckpointEntry(int step, double eta, String file, String sha256) {}
+  /**
+   * One entry of checkpoints.json: training step, η, file name, sha256 and format ({@code proxy},
+   * or {@code torchscript} for an imported influence.model; absent means proxy).
+   */
+  public record CheckpointEntry(int step, double eta, String file, String sha256, String format) {
+    public String formatOrProxy() {
+      return format == null ? ModelCache.PROXY : format;
+    }
+  }
 
   /**
    * One checkpoint: its sha256 (the model cache key), η and bytes. A plain class, not a record: it
@@ -186,11 +350,26 @@ public final class ProxyModelStage {
     private final String sha256;
     private final double eta;
     private final byte[] bytes;
+    private final String format;
 
     public Checkpoint(String sha256, double eta, byte[] bytes) {
+      this(sha256, eta, bytes, ModelCache.PROXY);
+    }
+
+    public Checkpoint(String sha256, double eta, byte[] bytes, String format) {
       this.sha256 = sha256;
       this.eta = eta;
       this.bytes = bytes;
+      this.format = format;
+    }
+
+    public String format() {
+      return format;
+    }
+
+    /** This checkpoint's model in this JVM, loaded the first time. */
+    public ModelCache.Entry model() {
+      return ModelCache.get(sha256, format, () -> bytes);
     }
 
     public String sha256() {

@@ -3,8 +3,7 @@ package io.reweigh.influence.coreset.spark;
 import io.reweigh.core.Columns;
 import io.reweigh.influence.DjlRuntime;
 import io.reweigh.influence.InfluenceParams;
-import io.reweigh.influence.ModelCache;
-import io.reweigh.influence.ProxyLm;
+import io.reweigh.influence.ScoringModel;
 import io.reweigh.influence.Sequences;
 import io.reweigh.influence.spark.InfluenceStage;
 import io.reweigh.influence.spark.ProxyModelStage;
@@ -25,8 +24,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The proxy embedding of the coreset signal: mean-pooled final hidden states of the last proxy-LM
- * checkpoint, L2-normalised and rounded to float, computed in {@code mapPartitions} over
- * fixed-shape batches with the model loaded once per executor JVM ({@link ModelCache}).
+ * checkpoint (or of the user's TorchScript LM, influence.model), L2-normalised and rounded to
+ * float, computed in {@code mapPartitions} over fixed-shape batches with the model loaded once per
+ * executor JVM ({@link io.reweigh.influence.ModelCache}).
  */
 final class ProxyEmbedding {
   private ProxyEmbedding() {}
@@ -49,7 +49,7 @@ final class ProxyEmbedding {
           DjlRuntime.limitThreads(threads);
           DjlRuntime.inferenceThread();
           ProxyModelStage.Checkpoint cp = last.value();
-          ProxyLm model = ModelCache.get(cp.sha256(), cp::bytes).model();
+          ScoringModel model = cp.model().model();
           return new Iterator<Row>() {
             final List<Row> out = new ArrayList<>();
             int pos;
@@ -66,9 +66,7 @@ final class ProxyEmbedding {
               while (rows.hasNext() && ids.size() < p.batchSize()) {
                 Row r = rows.next();
                 ids.add(r.getString(0));
-                seqs.add(
-                    Sequences.encode(
-                        p.tokenizer(), r.getString(1), p.shape().vocab(), p.maxTokens()));
+                seqs.add(p.encode(r.getString(1)));
               }
               if (ids.isEmpty()) {
                 return false;
