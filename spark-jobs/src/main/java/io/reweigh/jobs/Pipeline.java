@@ -12,6 +12,7 @@ import io.reweigh.core.signal.Signal;
 import io.reweigh.core.spark.SignalStage;
 import io.reweigh.core.stage.StageStats;
 import io.reweigh.core.stage.Timer;
+import io.reweigh.core.text.Tokenizers;
 import io.reweigh.jobs.input.Ingest;
 import io.reweigh.jobs.input.InputPlan;
 import io.reweigh.jobs.input.InputPlanner;
@@ -407,7 +408,9 @@ public final class Pipeline {
         new Manifest.IngestCounts(
             c.inputRows(), docs, rejected, byReason, tokens.isNullAt(0) ? 0L : tokens.getLong(0));
     @SuppressWarnings("unchecked")
-    Map<String, Object> details = Json.MAPPER.convertValue(counts, Map.class);
+    Map<String, Object> details =
+        new LinkedHashMap<String, Object>(Json.MAPPER.convertValue(counts, Map.class));
+    details.put("tokenizer", Tokenizers.fromConfig(cfg).describe());
     return StageStats.of(docs, details);
   }
 

@@ -78,6 +78,11 @@ class ByoModelPipelineTest {
     }
     assertEquals(sum, s.counts().outputTokens());
 
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tokenizer =
+        (Map<String, Object>) s.manifest().stages().get("ingest").details().get("tokenizer");
+    assertEquals("huggingface", tokenizer.get("kind"));
+    assertEquals(t.sha256(), tokenizer.get("sha256"));
     Map<String, Object> imported = s.manifest().stages().get("proxy-model").details();
     assertEquals("torchscript", imported.get("format"), imported.toString());
     Map<String, Object> influence = s.manifest().stages().get("influence").details();

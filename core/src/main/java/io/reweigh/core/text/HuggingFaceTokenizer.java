@@ -2,6 +2,7 @@ package io.reweigh.core.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.reweigh.core.config.Keys;
 import io.reweigh.core.error.PipelineErrors;
@@ -175,9 +176,21 @@ public final class HuggingFaceTokenizer implements Tokenizer {
     }
   }
 
+  /**
+   * Ids only, through the library's JNI entry points: DJL's {@code encode} also copies every
+   * token's string, type id, word id, masks and char span into Java objects.
+   */
   @Override
   public long[] tokenIds(CharSequence text) {
-    return text.length() == 0 ? new long[0] : encode(text).getIds();
+    if (text.length() == 0) {
+      return new long[0];
+    }
+    long encoding = TokenizersLibrary.LIB.encode(native_().getHandle(), text.toString(), false);
+    try {
+      return TokenizersLibrary.LIB.getTokenIds(encoding);
+    } finally {
+      TokenizersLibrary.LIB.deleteEncoding(encoding);
+    }
   }
 
   @Override
@@ -188,6 +201,16 @@ public final class HuggingFaceTokenizer implements Tokenizer {
   @Override
   public int vocabularySize() {
     return vocabularySize;
+  }
+
+  @Override
+  public Map<String, Object> describe() {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("kind", "huggingface");
+    m.put("path", path);
+    m.put("sha256", sha256);
+    m.put("vocabulary_size", vocabularySize);
+    return m;
   }
 
   @Override

@@ -30,6 +30,11 @@ public interface Tokenizer extends Serializable {
     return 0;
   }
 
+  /** What the manifest records about this tokenizer (kind and its settings or file). */
+  default java.util.Map<String, Object> describe() {
+    return java.util.Map.of("kind", getClass().getSimpleName());
+  }
+
   /** Number of tokens in text. */
   default int count(CharSequence text) {
     int[] n = {0};

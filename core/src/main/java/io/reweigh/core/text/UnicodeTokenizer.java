@@ -24,6 +24,11 @@ public final class UnicodeTokenizer implements Tokenizer {
   }
 
   @Override
+  public java.util.Map<String, Object> describe() {
+    return java.util.Map.of("kind", "unicode", "lowercase", lowercase);
+  }
+
+  @Override
   public void forEachToken(CharSequence text, TokenSink sink) {
     final int n = text.length();
     int i = 0;
