@@ -32,6 +32,9 @@ public final class TorchScriptLm implements ScoringModel {
   public static final String SIGNATURE =
       "forward(ids: int64[B,T]) -> (logits: float32[B,T,V], hidden: float32[B,T,d])";
 
+  /** Largest [rows, T, V] float tensor the SI pass builds at once (32 M floats, 128 MB). */
+  static final long CHUNK_FLOATS = 1L << 25;
+
   private final Model model;
   private final Block block;
   private final NDManager manager;
@@ -102,6 +105,11 @@ public final class TorchScriptLm implements ScoringModel {
   @Override
   public double[] selfInfluence(
       Sequences.Batch batch, List<String> layers, SelfInfluence.Norm norm) {
+    return selfInfluence(batch, norm, CHUNK_FLOATS);
+  }
+
+  /** {@link #selfInfluence} with rows chunked under {@code chunkFloats} (tests: 1 = row by row). */
+  double[] selfInfluence(Sequences.Batch batch, SelfInfluence.Norm norm, long chunkFloats) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDList out = forward(batch.ids());
@@ -110,29 +118,39 @@ public final class TorchScriptLm implements ScoringModel {
       long t = logits.getShape().get(1);
       int v = (int) logits.getShape().get(2);
       float[] maskAll = batch.mask().toFloatArray();
-      double[] si = new double[batch.real()];
-      for (int i = 0; i < si.length; i++) {
-        double n = 0;
-        for (int j = 0; j < t; j++) {
-          n += maskAll[(int) (i * t + j)];
+      int real = batch.real();
+      double[] si = new double[real];
+      // rows in chunks whose [rows, T, V] tensors stay under CHUNK_FLOATS (a 50k vocabulary at T =
+      // 512 goes one row at a time; small models take the whole batch in a few kernel calls)
+      int chunk = (int) Math.max(1, Math.min(real, chunkFloats / (t * v)));
+      for (int r0 = 0; r0 < real; r0 += chunk) {
+        int r1 = Math.min(real, r0 + chunk);
+        float[] div = new float[r1 - r0];
+        for (int i = r0; i < r1; i++) {
+          double n = 0;
+          for (int j = 0; j < t; j++) {
+            n += maskAll[(int) (i * t + j)];
+          }
+          // a document of fewer than two tokens predicts nothing: mask 0, SI 0
+          div[i - r0] = (float) (norm == SelfInfluence.Norm.WINDOW ? t : Math.max(1, n));
         }
-        if (n == 0) {
-          continue; // a document of fewer than two tokens predicts nothing: SI 0
-        }
-        double div = norm == SelfInfluence.Norm.WINDOW ? t : n;
         try (NDScope inner = new NDScope()) {
           inner.suppressNotUsedWarning();
-          NDArray mask = batch.mask().get(i);
+          String rows = r0 + ":" + r1;
+          NDArray mask = batch.mask().get(rows).expandDims(-1);
+          NDArray d =
+              manager.create(div, new Shape(r1 - r0, 1, 1)).toDevice(mask.getDevice(), false);
           NDArray g =
               logits
-                  .get(i)
+                  .get(rows)
                   .softmax(-1)
-                  .subi(batch.targets().get(i).oneHot(v))
-                  .muli(mask.div((float) div).expandDims(-1));
-          NDArray a = hidden.get(i);
-          NDArray gg = g.matMul(g.transpose()).toType(DataType.FLOAT64, false);
-          NDArray aa = a.matMul(a.transpose()).toType(DataType.FLOAT64, false);
-          si[i] = gg.mul(aa).sum().getDouble();
+                  .subi(batch.targets().get(rows).oneHot(v))
+                  .muli(mask.div(d));
+          NDArray a = hidden.get(rows);
+          NDArray gg = g.batchMatMul(g.transpose(0, 2, 1)).toType(DataType.FLOAT64, false);
+          NDArray aa = a.batchMatMul(a.transpose(0, 2, 1)).toType(DataType.FLOAT64, false);
+          double[] part = gg.mul(aa).sum(new int[] {1, 2}).toDoubleArray();
+          System.arraycopy(part, 0, si, r0, part.length);
         }
       }
       return si;

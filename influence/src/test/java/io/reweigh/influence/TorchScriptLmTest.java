@@ -79,6 +79,29 @@ class TorchScriptLmTest {
     }
   }
 
+  /** Rows scored one at a time (a large vocabulary) give the scores of the whole-batch pass. */
+  @Test
+  void rowByRowEqualsWholeBatch() {
+    int maxTokens = ref.get("max_tokens").asInt();
+    List<int[]> seqs = sequences(maxTokens);
+    for (SelfInfluence.Norm norm : SelfInfluence.Norm.values()) {
+      double[][] got =
+          DjlRuntime.exclusive(
+              () -> {
+                try (var bm = model.manager().newSubManager()) {
+                  Sequences.Batch b = Sequences.batch(bm, seqs, seqs.size(), maxTokens);
+                  return new double[][] {
+                    model.selfInfluence(b, norm, TorchScriptLm.CHUNK_FLOATS),
+                    model.selfInfluence(b, norm, 1)
+                  };
+                }
+              });
+      for (int i = 0; i < seqs.size(); i++) {
+        assertEquals(got[0][i], got[1][i], 1e-6 * Math.abs(got[0][i]), norm + " document " + i);
+      }
+    }
+  }
+
   /** A document's score does not depend on the batch it is in (causal model, right padding). */
   @Test
   void scoresDoNotDependOnBatchNeighbours() {

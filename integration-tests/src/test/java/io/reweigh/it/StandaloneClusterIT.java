@@ -294,6 +294,85 @@ class StandaloneClusterIT {
     }
   }
 
+  /**
+   * Bring your own tokenizer and model on real executors: the tokenizer.json and the TorchScript LM
+   * of conf/byo are read from HDFS, the executor JVMs (separate processes) load the Rust tokenizer
+   * and PyTorch natives from the shaded jar offline, and the model once per JVM.
+   */
+  @Test
+  void byoTokenizerAndModelRunOnExecutorsFromHdfs() throws Exception {
+    Path local = tmp.resolve("byo-input");
+    Launcher.Result gen =
+        Launcher.reweigh(
+            tmp.resolve("byo-gen.log"),
+            "generate",
+            "--output",
+            local.toString(),
+            "--docs",
+            "300",
+            "--files",
+            "2");
+    assertEquals(0, gen.code(), gen.out());
+    FileSystem fs = hdfs.getFileSystem();
+    String nn = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
+    Path byo = Path.of(System.getProperty("user.dir")).resolve("../conf/byo").normalize();
+    fs.copyFromLocalFile(
+        new org.apache.hadoop.fs.Path(local.toString()),
+        new org.apache.hadoop.fs.Path("/byo-input"));
+    for (String f : List.of("tokenizer.json", "tiny-lm.pt")) {
+      fs.copyFromLocalFile(
+          new org.apache.hadoop.fs.Path(byo.resolve(f).toString()),
+          new org.apache.hadoop.fs.Path("/byo/" + f));
+    }
+    List<String> submit = new ArrayList<>(clusterConf());
+    submit.add("--deploy-mode");
+    submit.add("client");
+    List<String> a =
+        List.of(
+            "run",
+            "--input",
+            nn + "/byo-input",
+            "--output",
+            nn + "/out-byo",
+            "--set",
+            "tokenizer.kind=huggingface",
+            "--set",
+            "tokenizer.path=\"" + nn + "/byo/tokenizer.json\"",
+            "--set",
+            "influence.model=\"" + nn + "/byo/tiny-lm.pt\"",
+            "--set",
+            "influence.max-tokens=32",
+            "--set",
+            "stages=[commonness, influence]");
+    Launcher.Result r = Launcher.submit(tmp.resolve("byo.log"), submit, a);
+    assertEquals(0, r.code(), r.out());
+    Map<String, Object> m = manifest(fs, "/out-byo");
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> stages = (Map<String, Map<String, Object>>) m.get("stages");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tokenizer = (Map<String, Object>) stages.get("ingest").get("tokenizer");
+    assertEquals("huggingface", tokenizer.get("kind"), m.toString());
+    assertEquals(sha256(byo.resolve("tokenizer.json")), tokenizer.get("sha256"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> model = stages.get("proxy-model");
+    assertEquals("torchscript", model.get("format"));
+    assertEquals(sha256(byo.resolve("tiny-lm.pt")), model.get("sha256"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> influence = stages.get("influence");
+    int loads = ((Number) influence.get("model_loads")).intValue();
+    assertTrue(loads >= 1 && loads <= 2, "one load per executor JVM (2 workers): " + influence);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> counts = (Map<String, Object>) m.get("counts");
+    assertEquals(300, ((Number) counts.get("output_rows")).intValue());
+    assertTrue(((Number) counts.get("output_tokens")).longValue() > 0);
+  }
+
+  static String sha256(Path p) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+  }
+
   /** Whether a stage's temporary folder exists (the stage is computing). */
   static boolean stageRunning(FileSystem fs, String out, String stage) throws IOException {
     org.apache.hadoop.fs.Path tmpDir = new org.apache.hadoop.fs.Path(out + "/_tmp");

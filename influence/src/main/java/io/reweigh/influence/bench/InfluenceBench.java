@@ -6,6 +6,7 @@ import io.reweigh.influence.ProxyLm;
 import io.reweigh.influence.ProxyLmConfig;
 import io.reweigh.influence.SelfInfluence;
 import io.reweigh.influence.Sequences;
+import io.reweigh.influence.TorchScriptLm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,11 @@ import java.util.function.Supplier;
 public final class InfluenceBench {
   private InfluenceBench() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--torchscript")) {
+      torchScript(args);
+      return;
+    }
     int vocab = arg(args, 0, 16384);
     int width = arg(args, 1, 128);
     int tokens = arg(args, 2, 128);
@@ -85,14 +90,89 @@ public final class InfluenceBench {
     }
   }
 
+  /**
+   * {@code --torchscript FILE [tokens=64] [batch=32] [batches=8] [threads]}: a user's TorchScript
+   * LM (influence.model): ghost-norm SI of the output layer vs the model's plain forward over the
+   * same batches of random ids (what scoring costs above inference), and docs/s.
+   */
+  private static void torchScript(String[] args) throws Exception {
+    String file = args[1];
+    String[] rest = java.util.Arrays.copyOfRange(args, 2, args.length);
+    int tokens = arg(rest, 0, 64);
+    int batch = arg(rest, 1, 32);
+    int batches = arg(rest, 2, 8);
+    int threads = arg(rest, 3, Runtime.getRuntime().availableProcessors());
+    DjlRuntime.limitThreads(threads);
+    DjlRuntime.inferenceThread();
+    try (TorchScriptLm m =
+        TorchScriptLm.fromBytes(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(file)))) {
+      long vocab;
+      try (NDManager bm = m.manager().newSubManager()) {
+        vocab =
+            m.forward(
+                    bm.zeros(
+                        new ai.djl.ndarray.types.Shape(1, tokens),
+                        ai.djl.ndarray.types.DataType.INT64))
+                .get(0)
+                .getShape()
+                .get(2);
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "influence bench (TorchScript %s): vocab %d, %d tokens, batch %d, %d batches, %d"
+              + " threads, device %s%n",
+          file,
+          vocab,
+          tokens,
+          batch,
+          batches,
+          threads,
+          DjlRuntime.device());
+      SplittableRandom rnd = new SplittableRandom(1);
+      List<List<int[]>> data = new ArrayList<>();
+      for (int b = 0; b < batches; b++) {
+        List<int[]> seqs = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+          int[] s = new int[tokens + 1];
+          for (int j = 0; j < s.length; j++) {
+            s[j] = rnd.nextInt((int) vocab);
+          }
+          seqs.add(s);
+        }
+        data.add(seqs);
+      }
+      List<String> head = List.of("head");
+      Body forward = b -> m.forward(b.ids());
+      Body si = b -> m.selfInfluence(b, head, SelfInfluence.Norm.WINDOW);
+      run(m.manager(), data.subList(0, 1), tokens, forward);
+      run(m.manager(), data.subList(0, 1), tokens, si);
+      double plain = run(m.manager(), data, tokens, forward);
+      double ghost = run(m.manager(), data, tokens, si);
+      System.out.printf(
+          Locale.ROOT,
+          "forward only            %8.3f s/batch%n"
+              + "ghost-norm SI           %8.3f s/batch   (%.2fx the forward)%n"
+              + "SI throughput           %8.1f docs/s on %s%n",
+          plain / batches,
+          ghost / batches,
+          ghost / plain,
+          batch * batches / ghost,
+          DjlRuntime.device());
+    }
+  }
+
   private interface Body {
     Object apply(Sequences.Batch b);
   }
 
   private static double run(ProxyLm m, List<List<int[]>> data, int tokens, Body body) {
+    return run(m.manager(), data, tokens, body);
+  }
+
+  private static double run(NDManager root, List<List<int[]>> data, int tokens, Body body) {
     long t0 = System.nanoTime();
     for (List<int[]> seqs : data) {
-      try (NDManager bm = m.manager().newSubManager()) {
+      try (NDManager bm = root.newSubManager()) {
         body.apply(Sequences.batch(bm, seqs, seqs.size(), tokens));
       }
     }
