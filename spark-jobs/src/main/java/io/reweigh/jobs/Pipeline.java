@@ -365,34 +365,51 @@ public final class Pipeline {
       SparkSession spark, InputPlan plan, ResolvedConfig cfg, Path tmp, OutputDir out) {
     Ingest.Classified c = Ingest.classified(spark, plan, cfg);
     Path all = new Path(tmp, "all");
-    c.rows().write().partitionBy(Ingest.KIND).option("compression", "zstd").parquet(all.toString());
+    // one pass without a shuffle; ids are checked on the written table (its id column only) and
+    // the input is classified again with the duplicate-id window only when an id repeats
+    writeIngest(c.withoutIdCheck(), all);
+    Dataset<Row> written = spark.read().parquet(all.toString());
+    String idCheck = "one pass: no id repeats";
+    if (Ingest.hasDuplicateIds(written)) {
+      out.delete(all);
+      writeIngest(c.rows(), all);
+      written = spark.read().parquet(all.toString());
+      idCheck = "two passes: ids repeat, rows after the first of each id rejected";
+    }
     Path docsDir = new Path(all, Ingest.KIND + "=" + Ingest.KIND_DOC);
     Path rejDir = new Path(all, Ingest.KIND + "=" + Ingest.KIND_REJECT);
-    Dataset<Row> written = spark.read().parquet(all.toString());
-    Ingest.checkFiles(written, plan, cfg);
     long docs = 0;
     long rejected = 0;
+    long tokens = 0;
     Map<String, Long> byReason = new LinkedHashMap<>();
+    Map<String, long[]> noTextByFile = new java.util.TreeMap<>();
+    // one small job for every count: (kind, file, reason) → rows, tokens
     for (Row r :
         written
             .groupBy(
                 col(Ingest.KIND),
-                functions.regexp_extract(col(Columns.REJECT_REASON), "^[^(]*", 0).as("r"))
-            .count()
-            .orderBy(col("count").desc(), col("r"))
+                col(Columns.SOURCE_FILE),
+                functions
+                    .trim(functions.regexp_extract(col(Columns.REJECT_REASON), "^[^(]*", 0))
+                    .as("r"))
+            .agg(functions.count(functions.lit(1)), functions.sum(Columns.N_TOKENS))
             .collectAsList()) {
+      long n = r.getLong(3);
+      long[] fileCounts = noTextByFile.computeIfAbsent(r.getString(1), k -> new long[2]);
+      fileCounts[0] += n;
       if (r.getString(0).equals(Ingest.KIND_DOC)) {
-        docs += r.getLong(2);
+        docs += n;
+        tokens += r.isNullAt(4) ? 0L : r.getLong(4);
       } else {
-        rejected += r.getLong(2);
-        byReason.put(r.getString(1).trim(), r.getLong(2));
+        rejected += n;
+        byReason.merge(r.getString(2), n, Long::sum);
+        if (r.getString(2).equals(Ingest.R_NO_TEXT_FIELD)) {
+          fileCounts[1] += n;
+        }
       }
     }
-    Row tokens =
-        written
-            .filter(col(Ingest.KIND).equalTo(Ingest.KIND_DOC))
-            .agg(functions.sum(Columns.N_TOKENS))
-            .first();
+    Ingest.checkFiles(noTextByFile, plan, cfg);
+    byReason = sortedByCount(byReason);
     // move into the layout the runner commits: data/ → stages/ingest, rejects/ → rejects/
     out.rename(
         exists(out, docsDir) ? docsDir : emptyLike(spark, written, new Path(tmp, "empty-docs")),
@@ -405,13 +422,29 @@ public final class Pipeline {
       throw PipelineErrors.accountingBroken(c.inputRows(), docs, rejected);
     }
     Manifest.IngestCounts counts =
-        new Manifest.IngestCounts(
-            c.inputRows(), docs, rejected, byReason, tokens.isNullAt(0) ? 0L : tokens.getLong(0));
+        new Manifest.IngestCounts(c.inputRows(), docs, rejected, byReason, tokens);
     @SuppressWarnings("unchecked")
     Map<String, Object> details =
         new LinkedHashMap<String, Object>(Json.MAPPER.convertValue(counts, Map.class));
     details.put("tokenizer", Tokenizers.fromConfig(cfg).describe());
+    details.put("id_check", idCheck);
     return StageStats.of(docs, details);
+  }
+
+  private static void writeIngest(Dataset<Row> rows, Path where) {
+    rows.write().partitionBy(Ingest.KIND).option("compression", "zstd").parquet(where.toString());
+  }
+
+  /** Reasons by count, most first, then by name (the order the manifest lists them in). */
+  static Map<String, Long> sortedByCount(Map<String, Long> byReason) {
+    Map<String, Long> sorted = new LinkedHashMap<>();
+    byReason.entrySet().stream()
+        .sorted(
+            Map.Entry.<String, Long>comparingByValue()
+                .reversed()
+                .thenComparing(Map.Entry.comparingByKey()))
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    return sorted;
   }
 
   private static boolean exists(OutputDir out, Path p) {

@@ -22,10 +22,8 @@ public final class JobTimes extends SparkListener {
   public void onJobStart(SparkListenerJobStart e) {
     start.put(e.jobId(), e.time());
     String d = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
-    if (d == null && e.properties() != null) {
-      d = e.properties().getProperty("callSite.short");
-    }
-    site.put(e.jobId(), String.valueOf(d));
+    String call = e.properties() == null ? null : e.properties().getProperty("callSite.short");
+    site.put(e.jobId(), d + " @ " + call);
   }
 
   @Override

@@ -119,8 +119,14 @@ public final class Ingest {
   /**
    * Classified rows and the number of rows the input holds, counted independently of them (Parquet
    * footers; JSONL line counts), so that the accounting invariant is a real check.
+   *
+   * <p>{@code rows} are completely classified, duplicate ids included (a window over every row by
+   * id: one shuffle of the whole input). {@code withoutIdCheck} are the same rows with every reason
+   * but {@link #R_DUPLICATE_ID}, computed in one pass without a shuffle: the pipeline writes these,
+   * checks the written ids (a shuffle of the id column only, {@link #hasDuplicateIds}) and falls
+   * back to {@code rows} only when an id repeats (docs/architecture.md, "Ingest").
    */
-  public record Classified(Dataset<Row> rows, long inputRows) {}
+  public record Classified(Dataset<Row> rows, Dataset<Row> withoutIdCheck, long inputRows) {}
 
   /**
    * Every config value ingest reads, resolved on the driver: the ingest stage's fingerprint is the
@@ -161,7 +167,22 @@ public final class Ingest {
         plan.format().equals(InputPlan.PARQUET)
             ? readParquet(spark, plan, cfg, inputRows)
             : readJsonl(spark, plan, cfg, inputRows);
-    return new Classified(classify(rows, cfg), inputRows[0]);
+    Dataset<Row> content = contentReasons(rows, cfg);
+    return new Classified(finish(duplicateIds(content), cfg), finish(content, cfg), inputRows[0]);
+  }
+
+  /**
+   * Whether two usable rows of a written ingest table (columns id and kind) share an id: a group-by
+   * over the id column alone, which Parquet reads without the text.
+   */
+  public static boolean hasDuplicateIds(Dataset<Row> written) {
+    return !written
+        .filter(col(KIND).equalTo(KIND_DOC))
+        .groupBy(col(Columns.ID))
+        .count()
+        .filter(col("count").gt(1))
+        .limit(1)
+        .isEmpty();
   }
 
   // ---- Parquet -------------------------------------------------------------------------------
@@ -216,24 +237,10 @@ public final class Ingest {
                 col("_metadata.file_name").as("fn"),
                 col("_metadata.file_block_start").as("b"));
 
-    // pass 1: lines per (file, split) → 1-based line number of each split's first line
-    Map<String, TreeMap<Long, Long>> counts = new HashMap<>();
-    for (Row r : lines.groupBy("f", "b").count().collectAsList()) {
-      counts.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getLong(1), r.getLong(2));
-      inputRows[0] += r.getLong(2);
-    }
-    Map<String, Long> base = new HashMap<>();
-    for (Map.Entry<String, TreeMap<Long, Long>> e : counts.entrySet()) {
-      long before = 0;
-      for (Map.Entry<Long, Long> s : e.getValue().entrySet()) {
-        base.put(e.getKey() + "\u0000" + s.getKey(), before);
-        before += s.getValue();
-      }
-    }
-    Broadcast<Map<String, Long>> bases =
-        new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()).broadcast(base);
-
-    // pass 2: the schema of the other fields, carried through to the shards
+    // pass 1: the schema of the other fields (Spark's own inference over the lines), and, in the
+    // same job, the lines of each (file, split) → 1-based line number of each split's first line
+    SplitLineCounts splitLines = new SplitLineCounts();
+    spark.sparkContext().register(splitLines, "reweigh ingest: lines per split");
     String idField = cfg.idColumn();
     String textField = cfg.textColumn();
     String domainField = cfg.domainColumn();
@@ -242,8 +249,26 @@ public final class Ingest {
         spark
             .read()
             .option("mode", "DROPMALFORMED")
-            .json(lines.select("value").as(Encoders.STRING()))
+            .json(lines.mapPartitions(new CountLines(splitLines), Encoders.STRING()))
             .schema();
+    Map<String, TreeMap<Long, Long>> counts = new HashMap<>();
+    for (Map.Entry<String, Long> e : splitLines.value().entrySet()) {
+      int cut = e.getKey().lastIndexOf('\u0000');
+      counts
+          .computeIfAbsent(e.getKey().substring(0, cut), k -> new TreeMap<>())
+          .put(Long.parseLong(e.getKey().substring(cut + 1)), e.getValue());
+      inputRows[0] += e.getValue();
+    }
+    Map<String, Long> base = new HashMap<>();
+    for (Map.Entry<String, TreeMap<Long, Long>> e : counts.entrySet()) {
+      long before = 0;
+      for (Map.Entry<Long, Long> sp : e.getValue().entrySet()) {
+        base.put(e.getKey() + "\u0000" + sp.getKey(), before);
+        before += sp.getValue();
+      }
+    }
+    Broadcast<Map<String, Long>> bases =
+        new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()).broadcast(base);
     StructType extras = new StructType();
     for (StructField f : inferred.fields()) {
       if (carried(f.name(), cfg)) {
@@ -251,7 +276,7 @@ public final class Ingest {
       }
     }
 
-    // pass 3: parse every line
+    // pass 2: parse every line
     StructType parsedSchema =
         new StructType()
             .add(Columns.ID, DataTypes.StringType)
@@ -279,6 +304,85 @@ public final class Ingest {
       cols.add(col(c));
     }
     return parsed.select(cols.toArray(Column[]::new));
+  }
+
+  /**
+   * Passes each line's text on to schema inference and counts the lines of each (file, split) into
+   * {@link SplitLineCounts}. A split's count is the same in every attempt of its task, so an
+   * attempt that runs twice (retry, speculation) cannot inflate it.
+   */
+  static final class CountLines implements MapPartitionsFunction<Row, String> {
+    private static final long serialVersionUID = 1L;
+    private final SplitLineCounts counts;
+
+    CountLines(SplitLineCounts counts) {
+      this.counts = counts;
+    }
+
+    @Override
+    public Iterator<String> call(Iterator<Row> in) {
+      Map<String, Long> mine = new HashMap<>();
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          boolean more = in.hasNext();
+          if (!more && !mine.isEmpty()) {
+            counts.add(mine);
+            mine.clear();
+          }
+          return more;
+        }
+
+        @Override
+        public String next() {
+          Row r = in.next();
+          mine.merge(r.getString(1) + "\u0000" + r.getLong(3), 1L, Long::sum);
+          return r.getString(0);
+        }
+      };
+    }
+  }
+
+  /**
+   * Lines per "file NUL split start", merged by key: a key's value is set, never added to, so the
+   * same split counted by two attempts of a task is counted once.
+   */
+  static final class SplitLineCounts
+      extends org.apache.spark.util.AccumulatorV2<Map<String, Long>, Map<String, Long>> {
+    private static final long serialVersionUID = 1L;
+    private final HashMap<String, Long> counts = new HashMap<>();
+
+    @Override
+    public boolean isZero() {
+      return counts.isEmpty();
+    }
+
+    @Override
+    public SplitLineCounts copy() {
+      SplitLineCounts c = new SplitLineCounts();
+      c.counts.putAll(counts);
+      return c;
+    }
+
+    @Override
+    public void reset() {
+      counts.clear();
+    }
+
+    @Override
+    public void add(Map<String, Long> v) {
+      counts.putAll(v);
+    }
+
+    @Override
+    public void merge(org.apache.spark.util.AccumulatorV2<Map<String, Long>, Map<String, Long>> o) {
+      counts.putAll(o.value());
+    }
+
+    @Override
+    public Map<String, Long> value() {
+      return counts;
+    }
   }
 
   /** Parses JSONL lines of one partition; keeps their file order to number them. */
@@ -385,8 +489,8 @@ public final class Ingest {
 
   // ---- classification ------------------------------------------------------------------------
 
-  /** Adds reject reasons for content problems and duplicate ids; adds n_tokens and kind. */
-  static Dataset<Row> classify(Dataset<Row> rows, Settings cfg) {
+  /** Adds the reject reasons of content problems (everything but duplicate ids). */
+  static Dataset<Row> contentReasons(Dataset<Row> rows, Settings cfg) {
     int maxChars = cfg.maxDocChars();
     Column text = col(Columns.TEXT);
     Column reason =
@@ -406,13 +510,16 @@ public final class Ingest {
                     lit(" > " + maxChars + " chars)"))));
     // raw is only ever written cut to RAW_CHARS: cut it before the duplicate-id window, whose
     // shuffle would otherwise carry every JSONL line a second time beside its text
-    Dataset<Row> withReason =
-        rows.withColumn(Columns.REJECT_REASON, reason)
-            .drop(PARSE_REASON)
-            .withColumn(Columns.RAW, substring(col(Columns.RAW), 1, RAW_CHARS));
+    return rows.withColumn(Columns.REJECT_REASON, reason)
+        .drop(PARSE_REASON)
+        .withColumn(Columns.RAW, substring(col(Columns.RAW), 1, RAW_CHARS));
+  }
 
-    // duplicate ids among otherwise usable rows: the first by (file, row) wins. Rejected rows get
-    // a unique key so that they neither collide nor pile up in one window partition.
+  /**
+   * Rejects duplicate ids among otherwise usable rows: the first by (file, row) wins. Rejected rows
+   * get a unique key so that they neither collide nor pile up in one window partition.
+   */
+  static Dataset<Row> duplicateIds(Dataset<Row> withReason) {
     Column usable = col(Columns.REJECT_REASON).isNull();
     Column location =
         concat(col(Columns.SOURCE_FILE), lit(":"), col(Columns.SOURCE_ROW).cast("string"));
@@ -430,33 +537,35 @@ public final class Ingest {
         when(
             usable.and(col(INTERNAL_PREFIX + "rn").gt(1)),
             concat(lit(R_DUPLICATE_ID + " (first at "), col(INTERNAL_PREFIX + "first"), lit(")")));
+    return ranked
+        .withColumn(Columns.REJECT_REASON, coalesce(col(Columns.REJECT_REASON), dupReason))
+        .drop(INTERNAL_PREFIX + "id_key", INTERNAL_PREFIX + "rn", INTERNAL_PREFIX + "first");
+  }
+
+  /** Adds n_tokens (usable rows) and kind; cuts text and raw of rejected rows. */
+  static Dataset<Row> finish(Dataset<Row> out, Settings cfg) {
+    Column text = col(Columns.TEXT);
     Tokenizer tok = cfg.tokenizer();
-    Dataset<Row> out =
-        ranked
-            .withColumn(Columns.REJECT_REASON, coalesce(col(Columns.REJECT_REASON), dupReason))
-            .drop(INTERNAL_PREFIX + "id_key", INTERNAL_PREFIX + "rn", INTERNAL_PREFIX + "first");
     Column isDoc = col(Columns.REJECT_REASON).isNull();
-    out =
-        out.withColumn(
-                Columns.N_TOKENS,
-                when(
-                    isDoc,
-                    functions
-                        .udf(
-                            (org.apache.spark.sql.api.java.UDF1<String, Integer>) tok::count,
-                            DataTypes.IntegerType)
-                        .apply(text)))
-            .withColumn(KIND, when(isDoc, lit(KIND_DOC)).otherwise(lit(KIND_REJECT)))
-            .withColumn(
-                Columns.RAW,
-                when(isDoc, lit(null).cast("string"))
-                    .otherwise(
-                        substring(
-                            coalesce(col(Columns.RAW), to_json(struct(col(Columns.ID), text))),
-                            1,
-                            RAW_CHARS)))
-            .withColumn(Columns.TEXT, when(isDoc, text).otherwise(substring(text, 1, RAW_CHARS)));
-    return out;
+    return out.withColumn(
+            Columns.N_TOKENS,
+            when(
+                isDoc,
+                functions
+                    .udf(
+                        (org.apache.spark.sql.api.java.UDF1<String, Integer>) tok::count,
+                        DataTypes.IntegerType)
+                    .apply(text)))
+        .withColumn(KIND, when(isDoc, lit(KIND_DOC)).otherwise(lit(KIND_REJECT)))
+        .withColumn(
+            Columns.RAW,
+            when(isDoc, lit(null).cast("string"))
+                .otherwise(
+                    substring(
+                        coalesce(col(Columns.RAW), to_json(struct(col(Columns.ID), text))),
+                        1,
+                        RAW_CHARS)))
+        .withColumn(Columns.TEXT, when(isDoc, text).otherwise(substring(text, 1, RAW_CHARS)));
   }
 
   /**
@@ -467,7 +576,8 @@ public final class Ingest {
     if (!plan.format().equals(InputPlan.JSONL)) {
       return;
     }
-    List<Row> bad =
+    Map<String, long[]> perFile = new TreeMap<>();
+    for (Row r :
         written
             .groupBy(col(Columns.SOURCE_FILE))
             .agg(
@@ -477,13 +587,28 @@ public final class Ingest {
                         when(col(Columns.REJECT_REASON).equalTo(R_NO_TEXT_FIELD), lit(1))
                             .otherwise(lit(0)))
                     .as("m"))
-            .filter(col("n").equalTo(col("m")))
-            .orderBy(col(Columns.SOURCE_FILE))
-            .limit(1)
-            .collectAsList();
-    if (!bad.isEmpty()) {
-      throw PipelineErrors.noTextFieldInFile(
-          bad.get(0).getString(0), cfg.textColumn(), bad.get(0).getLong(1));
+            .collectAsList()) {
+      perFile.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2)});
+    }
+    checkFiles(perFile, plan, cfg);
+  }
+
+  /**
+   * The same check on counts already collected: file → {rows, rows rejected for having no text
+   * field}.
+   */
+  public static void checkFiles(Map<String, long[]> perFile, InputPlan plan, ResolvedConfig cfg) {
+    checkFiles(perFile, plan, plan(cfg));
+  }
+
+  static void checkFiles(Map<String, long[]> perFile, InputPlan plan, Settings cfg) {
+    if (!plan.format().equals(InputPlan.JSONL)) {
+      return;
+    }
+    for (Map.Entry<String, long[]> e : new TreeMap<>(perFile).entrySet()) {
+      if (e.getValue()[0] > 0 && e.getValue()[0] == e.getValue()[1]) {
+        throw PipelineErrors.noTextFieldInFile(e.getKey(), cfg.textColumn(), e.getValue()[0]);
+      }
     }
   }
 

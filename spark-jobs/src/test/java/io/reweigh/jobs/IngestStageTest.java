@@ -1,0 +1,106 @@
+package io.reweigh.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.reweigh.core.Columns;
+import io.reweigh.core.config.ResolvedConfig;
+import io.reweigh.core.demo.DemoCorpus;
+import io.reweigh.core.spark.SharedSpark;
+import io.reweigh.core.stage.StageStats;
+import io.reweigh.jobs.input.Ingest;
+import io.reweigh.jobs.input.InputPlan;
+import io.reweigh.jobs.input.InputPlanner;
+import io.reweigh.jobs.stage.OutputDir;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ingest stage writes the input in one pass without a shuffle and checks the written ids; only
+ * when an id repeats does it classify again with the duplicate-id window (Pipeline.ingest). Both
+ * ways must write exactly the rows of the complete classification, {@link
+ * Ingest.Classified#rows()}.
+ */
+class IngestStageTest {
+  static final SparkSession spark = SharedSpark.session();
+  @TempDir Path tmp;
+
+  /** Every written row (docs and rejects) as one comparable line, sorted. */
+  static TreeSet<String> lines(Dataset<Row> rows) {
+    TreeSet<String> out = new TreeSet<>();
+    for (Row r :
+        rows.select(
+                Columns.ID,
+                Columns.TEXT,
+                Columns.DOMAIN,
+                Columns.N_TOKENS,
+                Columns.SOURCE_FILE,
+                Columns.SOURCE_ROW,
+                Columns.REJECT_REASON,
+                Columns.RAW,
+                "label",
+                "url")
+            .collectAsList()) {
+      out.add(r.mkString("|"));
+    }
+    return out;
+  }
+
+  Map<String, Object> ingest(Path in, String name) {
+    ResolvedConfig cfg = ResolvedConfig.defaults().with("input.max-doc-chars", 20_000);
+    var conf = spark.sparkContext().hadoopConfiguration();
+    InputPlan plan = InputPlanner.plan(in.toString(), cfg, conf);
+    Path stage = tmp.resolve(name);
+    OutputDir out = new OutputDir(stage.toString(), conf);
+    StageStats stats =
+        Pipeline.ingest(
+            spark, plan, cfg, new org.apache.hadoop.fs.Path(stage.toUri().toString()), out);
+    Dataset<Row> written =
+        spark
+            .read()
+            .parquet(
+                stage.resolve("data").toString(), stage.resolve(Columns.REJECTS_DIR).toString());
+    Dataset<Row> expected = Ingest.classified(spark, plan, cfg).rows();
+    assertEquals(lines(expected), lines(written), "written rows = complete classification");
+    return stats.details();
+  }
+
+  @Test
+  void withoutRepeatedIdsOnePassWritesTheCompleteClassification() {
+    Path in = tmp.resolve("in");
+    DemoCorpus.BadRows noDuplicates = new DemoCorpus.BadRows(2, 2, 1, 1, 0, 1);
+    long lines = new DemoCorpus(3).writeJsonl(in, 300, 2, noDuplicates);
+    Map<String, Object> d = ingest(in, "one");
+    assertEquals("one pass: no id repeats", d.get("id_check"));
+    assertEquals(lines, ((Number) d.get("input_rows")).longValue());
+    assertEquals((long) noDuplicates.total(), ((Number) d.get("rejected_rows")).longValue());
+    @SuppressWarnings("unchecked")
+    Map<String, Number> byReason = (Map<String, Number>) d.get("rejected_by_reason");
+    assertEquals(
+        List.of(Ingest.R_INVALID_JSON, Ingest.R_EMPTY_TEXT, Ingest.R_TEXT_NOT_STRING),
+        List.copyOf(byReason.keySet()).subList(0, 3),
+        "most frequent first, then by name: " + byReason);
+  }
+
+  @Test
+  void repeatedIdsAreRejectedByTheSecondPass() {
+    Path in = tmp.resolve("in");
+    long lines = new DemoCorpus(3).writeJsonl(in, 300, 2, DemoCorpus.DEFAULT_BAD_ROWS);
+    Map<String, Object> d = ingest(in, "two");
+    assertTrue(d.get("id_check").toString().startsWith("two passes"), d.toString());
+    assertEquals(lines, ((Number) d.get("input_rows")).longValue());
+    @SuppressWarnings("unchecked")
+    Map<String, Number> byReason = (Map<String, Number>) d.get("rejected_by_reason");
+    assertEquals(
+        DemoCorpus.DEFAULT_BAD_ROWS.duplicateId(),
+        byReason.get(Ingest.R_DUPLICATE_ID).intValue(),
+        byReason.toString());
+  }
+}
