@@ -109,10 +109,12 @@ public final class Report {
       docColumns.addAll(s.scores());
       docColumns.addAll(s.weights());
     }
-    List<ReportData.Doc> lowest =
-        docs(shards.orderBy(col(Columns.WEIGHT).asc(), col(Columns.ID).asc()), scored);
-    List<ReportData.Doc> highest =
-        docs(shards.orderBy(col(Columns.WEIGHT).desc(), col(Columns.ID).asc()), scored);
+    // the lowest and highest ids are found on (id, weight); the text is read once, for those only
+    List<String> lowIds = topIds(shards, col(Columns.WEIGHT).asc());
+    List<String> highIds = topIds(shards, col(Columns.WEIGHT).desc());
+    Map<String, Row> topRows = topRows(shards, lowIds, highIds);
+    List<ReportData.Doc> lowest = docs(lowIds.stream().map(topRows::get).toList(), scored);
+    List<ReportData.Doc> highest = docs(highIds.stream().map(topRows::get).toList(), scored);
     // weighting by segments (softdedup.weighting=segmented) gives many documents the same weight
     long[] ties = {0, 0};
     if (!lowest.isEmpty()) {
@@ -253,19 +255,45 @@ public final class Report {
     return a.log() ? (v > 0 ? Math.log10(v) : Double.NaN) : v;
   }
 
-  /** The first TOP_DOCS rows of an ordered shard table, with each signal's scores and weights. */
-  private static List<ReportData.Doc> docs(Dataset<Row> ordered, List<Scored> scored) {
-    boolean hasDomain = List.of(ordered.columns()).contains(Columns.DOMAIN);
-    List<Row> top =
-        ordered
+  /** The ids of the first TOP_DOCS documents by weight (then id), read from two columns. */
+  private static List<String> topIds(Dataset<Row> shards, org.apache.spark.sql.Column weight) {
+    return shards
+        .select(col(Columns.ID).cast("string").as(Columns.ID), col(Columns.WEIGHT))
+        .orderBy(weight, col(Columns.ID).asc())
+        .limit(TOP_DOCS)
+        .collectAsList()
+        .stream()
+        .map(r -> r.getString(0))
+        .toList();
+  }
+
+  /** id → (id, domain, n_tokens, weight, text snippet) of the given documents, in one scan. */
+  private static Map<String, Row> topRows(
+      Dataset<Row> shards, List<String> low, List<String> high) {
+    java.util.Set<String> ids = new java.util.LinkedHashSet<>(low);
+    ids.addAll(high);
+    boolean hasDomain = List.of(shards.columns()).contains(Columns.DOMAIN);
+    Map<String, Row> byId = new HashMap<>();
+    if (ids.isEmpty()) {
+      return byId;
+    }
+    for (Row r :
+        shards
+            .filter(col(Columns.ID).cast("string").isin(ids.toArray()))
             .select(
                 col(Columns.ID).cast("string"),
                 hasDomain ? col(Columns.DOMAIN).cast("string") : functions.lit(null).cast("string"),
                 col(Columns.N_TOKENS).cast("long"),
                 col(Columns.WEIGHT),
                 functions.substring(col(Columns.TEXT), 1, SNIPPET_CHARS))
-            .limit(TOP_DOCS)
-            .collectAsList();
+            .collectAsList()) {
+      byId.put(r.getString(0), r);
+    }
+    return byId;
+  }
+
+  /** The given top rows of the shards, with each signal's scores and weights. */
+  private static List<ReportData.Doc> docs(List<Row> top, List<Scored> scored) {
     List<String> ids = top.stream().map(r -> r.getString(0)).toList();
     // per signal: id → values of its score and weight columns
     List<Map<String, List<Double>>> values = new ArrayList<>();
