@@ -150,23 +150,62 @@ public final class GramTables {
 
   /** Adds another task's tables (from {@link #toArray}). */
   public void merge(long[] other) {
+    merge(other, null);
+  }
+
+  /**
+   * Adds another task's tables, each order on its own thread of {@code pool} when one is given: the
+   * orders share nothing but the highest order's counts, which only its thread touches, and each
+   * order's grams are added in the same sequence either way, so the tables (and every index in
+   * them) are the same. The driver of the in-memory path merges with one thread per core
+   * (InMemoryCommonness), largest order first.
+   */
+  public void merge(long[] other, java.util.concurrent.ExecutorService pool) {
     if (other[0] != n) {
       throw new IllegalArgumentException("order " + other[0] + " tables merged into order " + n);
     }
-    int p = 1;
+    int[] start = new int[n + 1];
+    long p = 1;
     for (int k = 1; k <= n; k++) {
-      int m = (int) other[p++];
-      int keys = p;
-      int ctx = keys + m;
-      int suf = ctx + m;
-      int cnt = suf + (k >= 2 ? m : 0);
-      for (int i = 0; i < m; i++) {
-        int j = put(k, other[keys + i], other[ctx + i], k >= 2 ? other[suf + i] : 0L);
-        if (k == n) {
-          count[j] += other[cnt + i];
-        }
+      start[k] = (int) p;
+      p += 1 + other[(int) p] * (2 + (k >= 2 ? 1 : 0) + (k == n ? 1 : 0));
+    }
+    if (pool == null) {
+      for (int k = 1; k <= n; k++) {
+        mergeOrder(other, k, start[k]);
       }
-      p = cnt + (k == n ? m : 0);
+      return;
+    }
+    List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+    for (int k = n; k >= 1; k--) {
+      int order = k;
+      done.add(pool.submit(() -> mergeOrder(other, order, start[order])));
+    }
+    try {
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("merge interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
+    }
+  }
+
+  private void mergeOrder(long[] other, int k, int p) {
+    int m = (int) other[p++];
+    int keys = p;
+    int ctx = keys + m;
+    int suf = ctx + m;
+    int cnt = suf + (k >= 2 ? m : 0);
+    for (int i = 0; i < m; i++) {
+      int j = put(k, other[keys + i], other[ctx + i], k >= 2 ? other[suf + i] : 0L);
+      if (k == n) {
+        count[j] += other[cnt + i];
+      }
     }
   }
 

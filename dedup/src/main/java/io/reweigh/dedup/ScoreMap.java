@@ -4,67 +4,82 @@ import java.io.Serializable;
 
 /**
  * A read-only map from highest-order n-gram key to ln P in fixed point ({@link DocScore#toFixed}),
- * in two flat arrays (16 bytes per slot, load ≤ 0.5): what the in-memory exact path broadcasts to
- * executors to score documents with one probe per position.
+ * in one flat array of (key, value) pairs (16 bytes per slot, load ≤ 0.5), so that a lookup touches
+ * one cache line: what the in-memory exact path broadcasts to executors to score documents with one
+ * probe per position. Key 0 marks an empty slot; a real key 0 is kept beside the array.
  */
 public final class ScoreMap implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  private final long[] keys;
-  private final long[] values;
-  private final boolean[] used;
-  private final int mask;
+  private final long[] slots; // [2s] key (0: empty), [2s + 1] value
+  private final boolean hasZero;
+  private final long zeroValue;
+  private final int mask; // of slot numbers
   private final int size;
 
-  private ScoreMap(long[] keys, long[] values, boolean[] used, int size) {
-    this.keys = keys;
-    this.values = values;
-    this.used = used;
-    this.mask = keys.length - 1;
+  private ScoreMap(long[] slots, boolean hasZero, long zeroValue, int size) {
+    this.slots = slots;
+    this.hasZero = hasZero;
+    this.zeroValue = zeroValue;
+    this.mask = slots.length / 2 - 1;
     this.size = size;
   }
 
   /** keys must be distinct. */
   public static ScoreMap of(long[] keys, long[] values) {
     int cap = Integer.highestOneBit(Math.max(16, keys.length * 2 - 1)) << 1;
-    long[] k = new long[cap];
-    long[] v = new long[cap];
-    boolean[] used = new boolean[cap];
+    if (cap > 1 << 29) {
+      throw new IllegalStateException("ScoreMap of " + keys.length + " keys: over 2^28");
+    }
+    long[] slots = new long[2 * cap];
     int mask = cap - 1;
+    boolean hasZero = false;
+    long zeroValue = 0;
     for (int i = 0; i < keys.length; i++) {
+      if (keys[i] == 0) {
+        hasZero = true;
+        zeroValue = values[i];
+        continue;
+      }
       int s = (int) keys[i] & mask;
-      while (used[s]) {
+      while (slots[2 * s] != 0) {
         s = (s + 1) & mask;
       }
-      used[s] = true;
-      k[s] = keys[i];
-      v[s] = values[i];
+      slots[2 * s] = keys[i];
+      slots[2 * s + 1] = values[i];
     }
-    return new ScoreMap(k, v, used, keys.length);
+    return new ScoreMap(slots, hasZero, zeroValue, keys.length);
   }
 
   public int size() {
     return size;
   }
 
-  /** Heap bytes of the arrays (what each executor holds). */
+  /** Heap bytes of the array (what each executor holds). */
   public long bytes() {
-    return 17L * keys.length;
+    return 8L * slots.length;
   }
 
   /** Bytes a map of m keys will hold, for planning before it is built. */
   public static long bytesFor(long m) {
-    return 17L * (Long.highestOneBit(Math.max(16, m * 2 - 1)) << 1);
+    return 16L * (Long.highestOneBit(Math.max(16, m * 2 - 1)) << 1);
   }
 
   /** The value of key; throws when absent (every scored position was counted). */
   public long get(long key) {
-    int s = (int) key & mask;
-    while (used[s]) {
-      if (keys[s] == key) {
-        return values[s];
+    if (key == 0) {
+      if (hasZero) {
+        return zeroValue;
       }
-      s = (s + 1) & mask;
+    } else {
+      int s = (int) key & mask;
+      long k;
+      while ((k = slots[2 * s]) != 0) {
+        if (k == key) {
+          return slots[2 * s + 1];
+        }
+        s = (s + 1) & mask;
+      }
     }
     throw new IllegalStateException("n-gram key " + key + " was not counted");
   }

@@ -45,6 +45,30 @@ class GramTablesTest {
     assertEquals(-1, x.get(123_456_789_012L));
   }
 
+  @Test
+  void scoreMapReturnsEveryValueAndRefusesAbsentKeys() {
+    Random r = new Random(11);
+    Map<Long, Long> want = new HashMap<>();
+    want.put(0L, -42L); // key 0 is the empty marker of the slots, kept beside them
+    want.put(-1L, -7L);
+    for (int i = 0; i < 20_000; i++) {
+      long k = i % 4 == 0 ? r.nextInt(5000) - 2500 : r.nextLong();
+      want.putIfAbsent(k, -(long) r.nextInt(1 << 20));
+    }
+    long[] keys = want.keySet().stream().mapToLong(Long::longValue).toArray();
+    long[] values = new long[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      values[i] = want.get(keys[i]);
+    }
+    ScoreMap m = ScoreMap.of(keys, values);
+    assertEquals(want.size(), m.size());
+    want.forEach((k, v) -> assertEquals(v, m.get(k), "key " + k));
+    assertThrows(IllegalStateException.class, () -> m.get(123_456_789_012L));
+    ScoreMap noZero = ScoreMap.of(new long[] {5L, 9L}, new long[] {-1L, -2L});
+    assertThrows(IllegalStateException.class, () -> noZero.get(0L));
+    assertEquals(-2L, noZero.get(9L));
+  }
+
   /** Key of the tokens padded[from..to] (inclusive), built right to left as NGrams documents. */
   static long key(long[] padded, int from, int to) {
     long h = NGrams.EMPTY;
@@ -131,6 +155,21 @@ class GramTablesTest {
       assertEquals(a.score(d, n), b.score(d, n));
     }
     assertTrue(whole.bytes() > 0 && whole.entries() > 0);
+    // one thread per order builds the same tables, index for index
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      GramTables parallel = new GramTables(n, 16);
+      for (int i = parts.length - 1; i >= 0; i--) {
+        parallel.merge(parts[i].toArray(), pool);
+      }
+      org.junit.jupiter.api.Assertions.assertArrayEquals(merged.toArray(), parallel.toArray());
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> parallel.merge(new GramTables(2, 16).toArray(), pool));
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -105,14 +105,34 @@ final class InMemoryCommonness {
     // merged tables (an array so that they can be released once the probabilities are computed)
     GramTables[] merged = {new GramTables(n, 1 << 20)};
     long[] shipped = {0};
-    boolean fits =
-        TaskResults.forEach(
-            parts,
-            bytes -> {
-              shipped[0] += bytes.length;
-              merged[0].merge(longs(bytes));
-              return merged[0].bytes() <= driverLimit;
-            });
+    // the driver merges each order on its own thread (the orders share nothing): 1.3–1.9× faster
+    // merging of 16 task tables on 2 cores (docs/benchmarks.md, "A leaner ingest")
+    int threads = Math.min(n, Runtime.getRuntime().availableProcessors());
+    java.util.concurrent.ExecutorService pool =
+        threads <= 1
+            ? null
+            : java.util.concurrent.Executors.newFixedThreadPool(
+                threads,
+                r -> {
+                  Thread t = new Thread(r, "reweigh-gram-merge");
+                  t.setDaemon(true);
+                  return t;
+                });
+    boolean fits;
+    try {
+      fits =
+          TaskResults.forEach(
+              parts,
+              bytes -> {
+                shipped[0] += bytes.length;
+                merged[0].merge(longs(bytes), pool);
+                return merged[0].bytes() <= driverLimit;
+              });
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
     GramTables g = merged[0];
     if (!fits) {
       return new Outcome(
