@@ -44,6 +44,26 @@ public final class SparkStats {
   }
 
   /**
+   * {@link #exactMean} of a column whose rows take few distinct values, from the values and their
+   * row counts, without a pass: each value becomes DECIMAL(38,18) as Spark's cast does ({@code
+   * Decimal(double)} rounded half-up to scale 18), the sum is exact, so the result has the same
+   * bits as the aggregate over the rows.
+   */
+  public static double exactMeanOfGroups(double[] values, long[] counts) {
+    BigDecimal sum = BigDecimal.ZERO;
+    long n = 0;
+    for (int i = 0; i < values.length; i++) {
+      org.apache.spark.sql.types.Decimal d = org.apache.spark.sql.types.Decimal.apply(values[i]);
+      if (!d.changePrecision(38, 18)) {
+        throw new ArithmeticException(values[i] + " does not fit DECIMAL(38,18)");
+      }
+      sum = sum.add(d.toJavaBigDecimal().multiply(BigDecimal.valueOf(counts[i])));
+      n += counts[i];
+    }
+    return n == 0 ? Double.NaN : sum.doubleValue() / n;
+  }
+
+  /**
    * Adds a 0-based global rank column in the total order (value, tieBreak). The tie-break column
    * must be unique (the document id), which makes the rank deterministic.
    */
@@ -161,20 +181,35 @@ public final class SparkStats {
 
   /** min, median (approximate, rel. error ≤ 1e-4), max and exact mean of a column. */
   public static Map<String, Double> summary(Dataset<Row> df, String column) {
+    return summaries(df, column).get(column);
+  }
+
+  /** {@link #summary} of several columns in one pass, by column. */
+  public static Map<String, Map<String, Double>> summaries(Dataset<Row> df, String... columns) {
+    List<org.apache.spark.sql.Column> aggs = new java.util.ArrayList<>();
+    for (String c : columns) {
+      aggs.add(functions.min(col(c)));
+      aggs.add(functions.percentile_approx(col(c), functions.lit(0.5), functions.lit(10000)));
+      aggs.add(functions.max(col(c)));
+      aggs.add(functions.sum(col(c).cast(DataTypes.createDecimalType(38, 18))));
+      aggs.add(functions.count(col(c)));
+    }
     Row r =
         df.agg(
-                functions.min(col(column)),
-                functions.percentile_approx(col(column), functions.lit(0.5), functions.lit(10000)),
-                functions.max(col(column)),
-                functions.sum(col(column).cast(DataTypes.createDecimalType(38, 18))),
-                functions.count(col(column)))
+                aggs.get(0),
+                aggs.subList(1, aggs.size()).toArray(org.apache.spark.sql.Column[]::new))
             .first();
-    Map<String, Double> out = new LinkedHashMap<>();
-    long n = r.getLong(4);
-    out.put("min", n == 0 ? null : r.getDouble(0));
-    out.put("median", n == 0 ? null : r.getDouble(1));
-    out.put("max", n == 0 ? null : r.getDouble(2));
-    out.put("mean", n == 0 ? null : r.getDecimal(3).doubleValue() / n);
-    return out;
+    Map<String, Map<String, Double>> all = new LinkedHashMap<>();
+    for (int i = 0; i < columns.length; i++) {
+      int b = 5 * i;
+      Map<String, Double> out = new LinkedHashMap<>();
+      long n = r.getLong(b + 4);
+      out.put("min", n == 0 ? null : r.getDouble(b));
+      out.put("median", n == 0 ? null : r.getDouble(b + 1));
+      out.put("max", n == 0 ? null : r.getDouble(b + 2));
+      out.put("mean", n == 0 ? null : r.getDecimal(b + 3).doubleValue() / n);
+      all.put(columns[i], out);
+    }
+    return all;
   }
 }

@@ -27,6 +27,30 @@ public final class WeightMath {
     return (int) Math.min(k - 1, (rank * k) / n);
   }
 
+  /**
+   * The value at 0-based {@code rank} of rows ordered by value, where {@code counts[i]} rows hold
+   * {@code values[i]} (groups in any order, equal values allowed): what a global sort of the rows
+   * would give, from the groups alone. The sort's tie-break (the id) cannot change a value.
+   */
+  public static double valueAtRank(double[] values, long[] counts, long rank) {
+    if (values.length != counts.length) {
+      throw new IllegalArgumentException("values and counts differ in length");
+    }
+    Integer[] order = new Integer[values.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
+    long before = 0;
+    for (int i : order) {
+      before += counts[i];
+      if (rank < before) {
+        return values[i];
+      }
+    }
+    throw new IllegalArgumentException("rank " + rank + " outside [0, " + before + ")");
+  }
+
   public static double clip(double x, double lo, double hi) {
     return x < lo ? lo : (x > hi ? hi : x);
   }

@@ -63,4 +63,35 @@ class SparkStatsTest {
           expected, SparkStats.valueAtRank(data(6), "v", "id", rank, 2002), "rank " + rank);
     }
   }
+
+  @Test
+  void meanOfGroupsHasTheBitsOfTheAggregateOverTheRows() {
+    SplittableRandom r = new SplittableRandom(5);
+    double[] values = new double[12];
+    long[] counts = new long[12];
+    List<Row> rows = new ArrayList<>();
+    for (int g = 0; g < values.length; g++) {
+      // awkward decimals: thirds, tiny and large magnitudes
+      values[g] = (1 + r.nextInt(1000)) / 3.0 * Math.pow(10, r.nextInt(9) - 4);
+      counts[g] = 1 + r.nextInt(300);
+      for (long c = 0; c < counts[g]; c++) {
+        rows.add(RowFactory.create("g" + g + "-" + c, values[g]));
+      }
+    }
+    StructType schema =
+        new StructType().add("id", DataTypes.StringType).add("v", DataTypes.DoubleType);
+    double expected = SparkStats.exactMean(spark.createDataFrame(rows, schema).repartition(4), "v");
+    assertEquals(
+        Double.doubleToLongBits(expected),
+        Double.doubleToLongBits(SparkStats.exactMeanOfGroups(values, counts)));
+    assertEquals(Double.NaN, SparkStats.exactMeanOfGroups(new double[0], new long[0]));
+  }
+
+  @Test
+  void summariesOfSeveralColumnsInOnePassEqualOneColumnEach() {
+    Dataset<Row> d = data(3).withColumn("w", org.apache.spark.sql.functions.col("v").multiply(2));
+    var both = SparkStats.summaries(d, "v", "w");
+    assertEquals(SparkStats.summary(d, "v"), both.get("v"));
+    assertEquals(SparkStats.summary(d, "w"), both.get("w"));
+  }
 }

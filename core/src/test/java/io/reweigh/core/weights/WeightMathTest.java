@@ -46,4 +46,17 @@ class WeightMathTest {
         -1.0, RankCorrelation.spearman(new double[] {1, 2, 3}, new double[] {3, 2, 1}), 1e-12);
     assertArrayEquals(new double[] {0.5, 0.5, 2}, RankCorrelation.ranks(new double[] {1, 1, 5}), 0);
   }
+
+  @Test
+  void valueAtRankOfGroupsIsTheSortedRowsValue() {
+    double[] values = {3.0, 1.0, 2.0, 1.0};
+    long[] counts = {2, 1, 3, 2};
+    // rows sorted: 1 1 1 2 2 2 3 3
+    double[] sorted = {1, 1, 1, 2, 2, 2, 3, 3};
+    for (int rank = 0; rank < sorted.length; rank++) {
+      assertEquals(sorted[rank], WeightMath.valueAtRank(values, counts, rank));
+    }
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> WeightMath.valueAtRank(values, counts, 8));
+  }
 }

@@ -60,8 +60,10 @@ public final class CommonnessStage {
           .parquet(path);
       timer.lap("write");
       Dataset<Row> written = spark.read().parquet(path);
-      stats.put("commonness", SparkStats.summary(written, CommonnessSignal.COMMONNESS));
-      stats.put("weight", SparkStats.summary(written, CommonnessSignal.WEIGHT));
+      Map<String, Map<String, Double>> summaries =
+          SparkStats.summaries(written, CommonnessSignal.COMMONNESS, CommonnessSignal.WEIGHT);
+      stats.put("commonness", summaries.get(CommonnessSignal.COMMONNESS));
+      stats.put("weight", summaries.get(CommonnessSignal.WEIGHT));
       timer.lap("summary");
       timer.into(stats);
       return StageStats.of(n, stats);
@@ -70,21 +72,32 @@ public final class CommonnessStage {
     }
   }
 
-  /** Commonness → weight_commonness: segmented or inverse, clipped by quantiles, mean 1. */
+  /**
+   * Commonness → weight_commonness: segmented or inverse, clipped by quantiles, mean 1.
+   *
+   * <p>Segmented: one global sort ranks the documents, one aggregate gives each segment's count and
+   * exact commonness sum; the raw weight is constant within a segment, so the clip bounds (values
+   * at quantile ranks of the raw weights) and the exact mean of the clipped weights follow from the
+   * k (weight, count) pairs on the driver ({@link WeightMath#valueAtRank}, {@link
+   * SparkStats#exactMeanOfGroups}), with the same bits as a sort and a pass over the rows
+   * (CommonnessStageTest). Inverse: a sort for the clip bounds and a pass for the mean.
+   */
   static Dataset<Row> weights(
       Dataset<Row> scores, CommonnessParams p, long n, Map<String, Object> stats) {
-    Column raw;
-    Dataset<Row> base = scores;
+    double[] bounds;
+    double mean;
+    Dataset<Row> withRaw;
     if (p.weighting().equals("segmented")) {
       int k = (int) Math.min(p.segments(), n);
       Dataset<Row> ranked =
           SparkStats.withRank(scores, CommonnessSignal.COMMONNESS, Columns.ID, "_r");
-      base =
+      Dataset<Row> base =
           ranked.withColumn(
               "_seg",
               functions.expr(
                   "cast(least(" + (k - 1) + ", (_r * " + k + ") div " + n + ") as int)"));
       double[] means = new double[k];
+      long[] counts = new long[k];
       for (Row r :
           base.groupBy("_seg")
               .agg(
@@ -93,33 +106,47 @@ public final class CommonnessStage {
                   functions.count(functions.lit(1)))
               .collectAsList()) {
         means[r.getInt(0)] = r.getDecimal(1).doubleValue() / r.getLong(2);
+        counts[r.getInt(0)] = r.getLong(2);
       }
       double[] w = Weighting.segmentWeights(means);
       Column c = functions.lit(w[k - 1]);
       for (int i = k - 2; i >= 0; i--) {
         c = functions.when(col("_seg").equalTo(i), functions.lit(w[i])).otherwise(c);
       }
-      raw = c;
+      withRaw = base.withColumn("_w", c);
+      bounds =
+          new double[] {
+            WeightMath.valueAtRank(w, counts, WeightMath.quantileRank(p.clipLow(), n)),
+            WeightMath.valueAtRank(w, counts, WeightMath.quantileRank(p.clipHigh(), n))
+          };
+      double[] clipped = new double[k];
+      for (int i = 0; i < k; i++) {
+        // as Spark's least(greatest(w, lo), hi) below
+        clipped[i] = Math.min(Math.max(w[i], bounds[0]), bounds[1]);
+      }
+      mean = SparkStats.exactMeanOfGroups(clipped, counts);
       stats.put("segment_mean_commonness", means);
     } else {
-      raw =
-          functions
-              .udf(
-                  (org.apache.spark.sql.api.java.UDF1<Double, Double>) WeightMath::inverse,
-                  DataTypes.DoubleType)
-              .apply(col(CommonnessSignal.COMMONNESS));
+      withRaw =
+          scores.withColumn(
+              "_w",
+              functions
+                  .udf(
+                      (org.apache.spark.sql.api.java.UDF1<Double, Double>) WeightMath::inverse,
+                      DataTypes.DoubleType)
+                  .apply(col(CommonnessSignal.COMMONNESS)));
+      bounds = SparkStats.clipBounds(withRaw, "_w", Columns.ID, n, p.clipLow(), p.clipHigh());
+      mean = SparkStats.exactMean(clipped(withRaw, bounds), "_wc");
     }
-    Dataset<Row> withRaw = base.withColumn("_w", raw);
-    double[] bounds =
-        SparkStats.clipBounds(withRaw, "_w", Columns.ID, n, p.clipLow(), p.clipHigh());
-    Dataset<Row> clipped =
-        withRaw.withColumn(
-            "_wc",
-            functions.least(
-                functions.greatest(col("_w"), functions.lit(bounds[0])), functions.lit(bounds[1])));
-    double mean = SparkStats.exactMean(clipped, "_wc");
     stats.put("clip_low", bounds[0]);
     stats.put("clip_high", bounds[1]);
-    return clipped.withColumn(CommonnessSignal.WEIGHT, col("_wc").divide(mean));
+    return clipped(withRaw, bounds).withColumn(CommonnessSignal.WEIGHT, col("_wc").divide(mean));
+  }
+
+  private static Dataset<Row> clipped(Dataset<Row> withRaw, double[] bounds) {
+    return withRaw.withColumn(
+        "_wc",
+        functions.least(
+            functions.greatest(col("_w"), functions.lit(bounds[0])), functions.lit(bounds[1])));
   }
 }

@@ -34,8 +34,9 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <ol>
  *   <li>Each task counts its documents into primitive {@link GramTables} and ships them as one or
- *       more long arrays (a task ships its table whenever it reaches {@link #SHIP_LONGS}),
- *       persisted serialized so the driver can fetch them one at a time.
+ *       more long arrays (a task ships its table whenever it reaches {@link #SHIP_LONGS}), which
+ *       reach the driver one at a time ({@link TaskResults}: handed over in memory in local mode,
+ *       persisted and fetched on a cluster).
  *   <li>The driver merges them (fetching the next array while it merges one), stopping as soon as
  *       the merged tables exceed the limit (the caller then takes the distributed path), and
  *       computes every highest-order gram's ln P.
@@ -148,6 +149,7 @@ final class InMemoryCommonness {
     plan.put("driver_limit_bytes", driverLimit);
     plan.put("executor_limit_bytes", executorLimit);
     plan.put("task_table_bytes", shipped[0]);
+    plan.put("task_tables", TaskResults.way(spark.sparkContext().master()));
     long need = ScoreMap.bytesFor(g.distinct(n));
     if (need > executorLimit) {
       return new Outcome(

@@ -192,6 +192,85 @@ class CommonnessStageTest {
     assertTrue(agg.getDouble(1) > 0 && agg.getDouble(2) < 20, agg.toString());
   }
 
+  /**
+   * Segmented weights come from k (weight, count) pairs on the driver: the same bits as the
+   * definition, a global rank per document, clip bounds at quantile ranks of a second sort of the
+   * raw weights, and an exact mean over the rows.
+   */
+  @Test
+  void segmentedWeightsMatchTheRowByRowDefinitionBitForBit() {
+    for (String[] sets :
+        List.of(
+            new String[] {},
+            new String[] {"softdedup.segments=7", "softdedup.clip-low=0.2"},
+            new String[] {"softdedup.segments=3", "softdedup.clip-high=0.6"})) {
+      CommonnessParams p = params(sets);
+      Dataset<Row> scores =
+          ExactCommonness.score(spark, demoDf, p, new HashMap<>(), new Timer()).cache();
+      long n = scores.count();
+      Map<String, Object> stats = new HashMap<>();
+      Map<String, Double> got = new HashMap<>();
+      for (Row r :
+          CommonnessStage.weights(scores, p, n, stats)
+              .select(Columns.ID, CommonnessSignal.WEIGHT)
+              .collectAsList()) {
+        got.put(r.getString(0), r.getDouble(1));
+      }
+      // the definition, row by row
+      int k = (int) Math.min(p.segments(), n);
+      Dataset<Row> ranked =
+          io.reweigh.core.spark.SparkStats.withRank(
+              scores, CommonnessSignal.COMMONNESS, Columns.ID, "_r");
+      List<Row> rows = ranked.select(Columns.ID, CommonnessSignal.COMMONNESS, "_r").collectAsList();
+      java.math.BigDecimal[] sums = new java.math.BigDecimal[k];
+      long[] counts = new long[k];
+      Map<String, Integer> seg = new HashMap<>();
+      for (Row r : rows) {
+        int s = io.reweigh.core.weights.WeightMath.segmentOf(r.getLong(2), n, k);
+        seg.put(r.getString(0), s);
+        java.math.BigDecimal c =
+            new java.math.BigDecimal(Double.toString(r.getDouble(1)))
+                .setScale(18, java.math.RoundingMode.HALF_UP);
+        sums[s] = sums[s] == null ? c : sums[s].add(c);
+        counts[s]++;
+      }
+      double[] means = new double[k];
+      for (int i = 0; i < k; i++) {
+        means[i] = sums[i].doubleValue() / counts[i];
+      }
+      double[] w = io.reweigh.dedup.Weighting.segmentWeights(means);
+      List<Row> raw = new ArrayList<>();
+      seg.forEach((id, s) -> raw.add(RowFactory.create(id, w[s])));
+      Dataset<Row> rawDf =
+          spark.createDataFrame(
+              raw,
+              new StructType()
+                  .add(Columns.ID, DataTypes.StringType)
+                  .add("_w", DataTypes.DoubleType));
+      double[] bounds =
+          io.reweigh.core.spark.SparkStats.clipBounds(
+              rawDf, "_w", Columns.ID, n, p.clipLow(), p.clipHigh());
+      Dataset<Row> clipped =
+          rawDf.withColumn(
+              "_wc",
+              functions.least(
+                  functions.greatest(functions.col("_w"), functions.lit(bounds[0])),
+                  functions.lit(bounds[1])));
+      double mean = io.reweigh.core.spark.SparkStats.exactMean(clipped, "_wc");
+      assertEquals(bounds[0], (double) stats.get("clip_low"));
+      assertEquals(bounds[1], (double) stats.get("clip_high"));
+      assertEquals(n, got.size());
+      for (Row r : clipped.collectAsList()) {
+        double want = r.getDouble(2) / mean;
+        assertEquals(
+            Double.doubleToLongBits(want),
+            Double.doubleToLongBits(got.get(r.getString(0))),
+            r.getString(0) + ": " + want + " vs " + got.get(r.getString(0)));
+      }
+      scores.unpersist();
+    }
+  }
+
   @Test
   void inverseWeightingIsClippedAndNormalised() {
     String path = tmp.resolve("inv").toString();
