@@ -95,14 +95,22 @@ class BadInputMatrixTest {
             + "{\"id\": \"big\", \"text\": \""
             + big
             + "\"}\n"
+            // white space beyond ASCII only: empty; leading white space before words: a document
+            + "{\"id\": \"w2\", \"text\": \"\u00a0\u3000\u2003\\u2028 \"}\n"
+            + "{\"id\": \"lead\", \"text\": \"\u3000 words after white space\"}\n"
+            // a broken line of 3,000 emoji (two UTF-16 units each): its raw keeps 2,000 of them
+            + "{\"id\": \"emoji\", \"text\": \""
+            + "\uD83D\uDE00".repeat(3000)
+            + "\n"
             + "{\"id\": \"last\", \"text\": \"the final line has no newline\"}";
     Files.writeString(in.resolve("rows.jsonl"), lines, StandardCharsets.UTF_8);
     Path out = tmp.resolve("out");
     MainTest.Result r = run(in, out);
     assertEquals(0, r.code(), r.err());
     Map<String, Object> c = counts(out);
-    assertEquals(14L, ((Number) c.get("input_rows")).longValue());
-    assertEquals(4L, ((Number) c.get("output_rows")).longValue(), "bom, crlf, dup (first), last");
+    assertEquals(17L, ((Number) c.get("input_rows")).longValue());
+    assertEquals(
+        5L, ((Number) c.get("output_rows")).longValue(), "bom, crlf, dup (first), lead, last");
     Map<Long, String> why = reasonByLine(out);
     assertEquals(Ingest.R_NULL_TEXT, why.get(3L));
     assertEquals(Ingest.R_EMPTY_TEXT, why.get(4L));
@@ -115,11 +123,28 @@ class BadInputMatrixTest {
     assertEquals(Ingest.R_INVALID_JSON, why.get(11L));
     assertEquals(Ingest.R_NOT_OBJECT, why.get(12L));
     assertTrue(why.get(13L).startsWith(Ingest.R_TOO_LONG + " (20000000 > "), why.get(13L));
+    assertEquals(Ingest.R_EMPTY_TEXT, why.get(14L));
+    assertEquals(Ingest.R_INVALID_JSON, why.get(16L));
+    Map<String, String> raw = new HashMap<>();
+    for (Row x :
+        spark
+            .read()
+            .parquet(out.resolve(Columns.REJECTS_DIR).toString())
+            .select(functions.col(Columns.SOURCE_ROW).cast("string"), functions.col(Columns.RAW))
+            .collectAsList()) {
+      raw.put(x.getString(0), x.getString(1));
+    }
+    // a reject's raw line is cut to its first 2,000 characters (code points)
+    assertEquals(2000, raw.get("13").length());
+    assertTrue(raw.get("13").startsWith("{\"id\": \"big\", \"text\": \"xxx"), raw.get("13"));
+    String emoji = raw.get("16");
+    assertEquals(2000, emoji.codePointCount(0, emoji.length()));
+    assertTrue(emoji.endsWith("\uD83D\uDE00"), "not cut inside a surrogate pair");
     var shards = spark.read().parquet(out.resolve(Columns.SHARDS_DIR).toString());
     assertEquals(
         0, shards.filter(functions.col(Columns.TEXT).contains("\r")).count(), "CRLF stripped");
     assertEquals(
-        List.of("bom", "crlf", "dup", "last"),
+        List.of("bom", "crlf", "dup", "last", "lead"),
         shards
             .orderBy(Columns.ID)
             .select(Columns.ID)

@@ -167,7 +167,7 @@ public final class Ingest {
         plan.format().equals(InputPlan.PARQUET)
             ? readParquet(spark, plan, cfg, inputRows)
             : readJsonl(spark, plan, cfg, inputRows);
-    Dataset<Row> content = contentReasons(rows, cfg);
+    Dataset<Row> content = contentReasons(rows, cfg, plan.format().equals(InputPlan.PARQUET));
     return new Classified(finish(duplicateIds(content), cfg), finish(content, cfg), inputRows[0]);
   }
 
@@ -287,7 +287,7 @@ public final class Ingest {
             .add(PARSE_REASON, DataTypes.StringType)
             .add(Columns.RAW, DataTypes.StringType);
     JsonlLineParser parser =
-        new JsonlLineParser(idField, textField, domainField, generateIds, bases);
+        new JsonlLineParser(idField, textField, domainField, generateIds, bases, extras.size() > 0);
     Dataset<Row> parsed = lines.mapPartitions(parser, Encoders.row(parsedSchema));
     List<Column> cols = new ArrayList<>();
     for (String c : new String[] {Columns.ID, Columns.TEXT, Columns.DOMAIN}) {
@@ -394,17 +394,26 @@ public final class Ingest {
     private final boolean generateIds;
     private final Broadcast<Map<String, Long>> bases;
 
+    /**
+     * Whether rows carry their whole line (extra columns are read from it with from_json); without
+     * extras the line is only ever written cut to RAW_CHARS (a reject's raw), so it is cut here and
+     * Spark does not encode every line a second time beside its text.
+     */
+    private final boolean wholeLine;
+
     JsonlLineParser(
         String idField,
         String textField,
         String domainField,
         boolean generateIds,
-        Broadcast<Map<String, Long>> bases) {
+        Broadcast<Map<String, Long>> bases,
+        boolean wholeLine) {
       this.idField = idField;
       this.textField = textField;
       this.domainField = domainField;
       this.generateIds = generateIds;
       this.bases = bases;
+      this.wholeLine = wholeLine;
     }
 
     @Override
@@ -432,7 +441,18 @@ public final class Ingest {
             line = b == null ? 0 : b;
           }
           line++;
-          return parse(om, value, file, r.getString(2), line);
+          Row parsed = parse(om, value, file, r.getString(2), line);
+          int last = parsed.length() - 1;
+          String raw = parsed.getString(last);
+          if (wholeLine || raw == null || raw.length() <= RAW_CHARS) {
+            return parsed;
+          }
+          Object[] v = new Object[parsed.length()];
+          for (int i = 0; i < last; i++) {
+            v[i] = parsed.get(i);
+          }
+          v[last] = firstCodePoints(raw, RAW_CHARS);
+          return RowFactory.create(v);
         }
       };
     }
@@ -481,6 +501,15 @@ public final class Ingest {
       return row(id, text, domain, file, line, reason, value);
     }
 
+    /** The first n code points of s (as Spark's substring(s, 1, n) counts characters). */
+    static String firstCodePoints(String s, int n) {
+      int end = 0;
+      for (int i = 0; i < n && end < s.length(); i++) {
+        end += Character.charCount(s.codePointAt(end));
+      }
+      return s.substring(0, end);
+    }
+
     private static Row row(
         String id, String text, String domain, String file, long line, String reason, String raw) {
       return RowFactory.create(id, text, domain, file, line, reason, raw);
@@ -489,21 +518,35 @@ public final class Ingest {
 
   // ---- classification ------------------------------------------------------------------------
 
-  /** Adds the reject reasons of content problems (everything but duplicate ids). */
-  static Dataset<Row> contentReasons(Dataset<Row> rows, Settings cfg) {
+  /**
+   * Adds the reject reasons of content problems (everything but duplicate ids). Each check reads
+   * the whole text only when a cheap test on its bytes leaves the answer open: a text is blank only
+   * if it is empty or its first character is white space (the regex decodes the text), it is too
+   * long only if it has more bytes than the limit has characters (counting characters scans it),
+   * and only Parquet strings can hold invalid UTF-8 (JSONL lines are decoded by our parser and
+   * encoded again by Spark). Measured on the 137 MB corpus of docs/benchmarks.md: the three scans
+   * were a quarter of the ingest write's CPU samples.
+   */
+  static Dataset<Row> contentReasons(Dataset<Row> rows, Settings cfg, boolean rawBytes) {
     int maxChars = cfg.maxDocChars();
     Column text = col(Columns.TEXT);
+    // ascii() reads the first code point only (substring() would count every character first)
+    Column blank =
+        text.equalTo("").or(functions.ascii(text).isin(WHITE_SPACE).and(text.rlike("(?U)^\\s*$")));
     Column reason =
         coalesce(
             col(PARSE_REASON),
             when(col(Columns.ID).isNull().or(col(Columns.ID).equalTo("")), lit(R_MISSING_ID)),
             when(text.isNull(), lit(R_NULL_TEXT)),
-            // Parquet strings are raw bytes until decoded; JSONL lines are decoded by the reader
+            // Parquet strings are raw bytes until decoded; JSONL lines are decoded by the parser
+            rawBytes
+                ? when(
+                    functions.not(functions.call_function("is_valid_utf8", text)),
+                    lit(R_INVALID_UTF8))
+                : lit(null).cast("string"),
+            when(blank, lit(R_EMPTY_TEXT)),
             when(
-                functions.not(functions.call_function("is_valid_utf8", text)), lit(R_INVALID_UTF8)),
-            when(text.rlike("(?U)^\\s*$"), lit(R_EMPTY_TEXT)),
-            when(
-                length(text).gt(maxChars),
+                functions.octet_length(text).gt(maxChars).and(length(text).gt(maxChars)),
                 concat(
                     lit(R_TOO_LONG + " ("),
                     length(text).cast("string"),
@@ -512,7 +555,27 @@ public final class Ingest {
     // shuffle would otherwise carry every JSONL line a second time beside its text
     return rows.withColumn(Columns.REJECT_REASON, reason)
         .drop(PARSE_REASON)
-        .withColumn(Columns.RAW, substring(col(Columns.RAW), 1, RAW_CHARS));
+        .withColumn(Columns.RAW, cut(col(Columns.RAW), RAW_CHARS));
+  }
+
+  /** The code points that (?U)\\s matches (all in the BMP), as the empty-text check uses them. */
+  private static final Object[] WHITE_SPACE = whiteSpace();
+
+  private static Object[] whiteSpace() {
+    java.util.regex.Pattern ws = java.util.regex.Pattern.compile("(?U)\\s");
+    return java.util.stream.IntStream.range(0, 0x10000)
+        .filter(cp -> !Character.isSurrogate((char) cp))
+        .filter(cp -> ws.matcher(String.valueOf((char) cp)).matches())
+        .boxed()
+        .toArray();
+  }
+
+  /**
+   * substring(c, 1, n) of a string column, without counting the characters of strings that have no
+   * more than n bytes (Spark's substring counts every character of its input first).
+   */
+  static Column cut(Column c, int n) {
+    return when(functions.octet_length(c).gt(n), substring(c, 1, n)).otherwise(c);
   }
 
   /**
@@ -565,7 +628,7 @@ public final class Ingest {
                         coalesce(col(Columns.RAW), to_json(struct(col(Columns.ID), text))),
                         1,
                         RAW_CHARS)))
-        .withColumn(Columns.TEXT, when(isDoc, text).otherwise(substring(text, 1, RAW_CHARS)));
+        .withColumn(Columns.TEXT, when(isDoc, text).otherwise(cut(text, RAW_CHARS)));
   }
 
   /**
