@@ -220,16 +220,33 @@ public final class GramTables {
    * stats(C_k), D_k, P_{k−1}(S_{k−1})) with P_0 = 1/|V|.
    */
   public Probabilities probabilities() {
+    return probabilities(null);
+  }
+
+  /**
+   * {@link #probabilities()}, with the per-gram loops split over {@code pool} when one is given:
+   * each a_k, P_k and ln P value depends only on tables that are no longer written, so the values
+   * (and bits) are the same whatever the split; only the history statistics, which insert into one
+   * index, stay on the calling thread.
+   */
+  public Probabilities probabilities(java.util.concurrent.ExecutorService pool) {
     long[][] adjusted = new long[n][];
     adjusted[n - 1] = count;
+    List<Runnable> adjust = new ArrayList<>();
     for (int k = n - 1; k >= 1; k--) {
-      long[] a = new long[distinct(k)];
-      long[] suf = suffix[k];
-      for (int i = 0, m = distinct(k + 1); i < m; i++) {
-        a[index[k - 1].get(suf[i])]++;
-      }
-      adjusted[k - 1] = a;
+      int order = k;
+      adjust.add(
+          () -> {
+            long[] a = new long[distinct(order)];
+            long[] suf = suffix[order];
+            LongIndex lowerIndex = index[order - 1];
+            for (int i = 0, m = distinct(order + 1); i < m; i++) {
+              a[lowerIndex.get(suf[i])]++;
+            }
+            adjusted[order - 1] = a;
+          });
     }
+    runAll(pool, adjust);
     long vocab = distinct(1);
     List<Map<String, Object>> orders = new ArrayList<>();
     double[] lower = null;
@@ -253,13 +270,24 @@ public final class GramTables {
       }
       Discounts d = Discounts.fromCountsOfCounts(coc[1], coc[2], coc[3], coc[4]);
       double[] pk = new double[m];
-      for (int i = 0; i < m; i++) {
-        int h = hist.get(context[k - 1][i]);
-        double pl = k == 1 ? 1.0 / vocab : lower[index[k - 2].get(suffix[k - 1][i])];
-        pk[i] =
-            KneserNey.interpolate(
-                a[i], new KneserNey.ContextStats(st[0][h], st[1][h], st[2][h], st[3][h]), d, pl);
-      }
+      int order = k;
+      double[] below = lower;
+      forRanges(
+          pool,
+          m,
+          (from, to) -> {
+            for (int i = from; i < to; i++) {
+              int h = hist.get(context[order - 1][i]);
+              double pl =
+                  order == 1 ? 1.0 / vocab : below[index[order - 2].get(suffix[order - 1][i])];
+              pk[i] =
+                  KneserNey.interpolate(
+                      a[i],
+                      new KneserNey.ContextStats(st[0][h], st[1][h], st[2][h], st[3][h]),
+                      d,
+                      pl);
+            }
+          });
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("distinct", (long) m);
       o.put("D1", d.d1());
@@ -270,9 +298,56 @@ public final class GramTables {
     }
     int m = distinct(n);
     long[] lp = new long[m];
-    for (int i = 0; i < m; i++) {
-      lp[i] = DocScore.toFixed(StrictMath.log(lower[i]));
-    }
+    double[] top = lower;
+    forRanges(
+        pool,
+        m,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            lp[i] = DocScore.toFixed(StrictMath.log(top[i]));
+          }
+        });
     return new Probabilities(ScoreMap.of(index[n - 1].keys(), lp), vocab, orders);
+  }
+
+  private interface Range {
+    void run(int from, int to);
+  }
+
+  /** Runs body over [0, m) in a few contiguous ranges on pool (or here, without one). */
+  private static void forRanges(java.util.concurrent.ExecutorService pool, int m, Range body) {
+    if (pool == null || m < 1 << 16) {
+      body.run(0, m);
+      return;
+    }
+    int parts = 8;
+    List<Runnable> tasks = new ArrayList<>();
+    for (int p = 0; p < parts; p++) {
+      int from = (int) ((long) m * p / parts);
+      int to = (int) ((long) m * (p + 1) / parts);
+      tasks.add(() -> body.run(from, to));
+    }
+    runAll(pool, tasks);
+  }
+
+  private static void runAll(java.util.concurrent.ExecutorService pool, List<Runnable> tasks) {
+    if (pool == null) {
+      tasks.forEach(Runnable::run);
+      return;
+    }
+    List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+    tasks.forEach(t -> done.add(pool.submit(t)));
+    try {
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
+    }
   }
 }

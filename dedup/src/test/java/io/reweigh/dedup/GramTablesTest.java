@@ -131,6 +131,29 @@ class GramTablesTest {
     }
   }
 
+  /** Probabilities computed on a pool (per-gram loops split in ranges) have the same bits. */
+  @Test
+  void probabilitiesOnAPoolAreTheSame() {
+    List<long[]> docs = demo(3000); // over 65,536 grams per order: the loops are split
+    int n = 4;
+    GramTables t = new GramTables(n, 16);
+    docs.forEach(t::add);
+    assertTrue(t.distinct(n) > 1 << 16, "distinct " + t.distinct(n));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      GramTables.Probabilities one = t.probabilities();
+      GramTables.Probabilities many = t.probabilities(pool);
+      assertEquals(one.orders(), many.orders());
+      assertEquals(one.logProbs().size(), many.logProbs().size());
+      for (long[] d : docs) {
+        assertEquals(one.logProbs().score(d, n), many.logProbs().score(d, n));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** Tables counted in parts and merged (any split, any order) equal tables counted at once. */
   @Test
   void mergedPartsEqualOneTable() {

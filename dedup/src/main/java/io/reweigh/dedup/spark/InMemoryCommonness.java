@@ -119,21 +119,38 @@ final class InMemoryCommonness {
                   t.setDaemon(true);
                   return t;
                 });
-    boolean fits;
     try {
-      fits =
-          TaskResults.forEach(
-              parts,
-              bytes -> {
-                shipped[0] += bytes.length;
-                merged[0].merge(longs(bytes), pool);
-                return merged[0].bytes() <= driverLimit;
-              });
+      return mergeAndScore(
+          spark, docs, p, driverLimit, executorLimit, stats, timer, parts, merged, shipped, pool);
     } finally {
       if (pool != null) {
         pool.shutdownNow();
       }
     }
+  }
+
+  private static Outcome mergeAndScore(
+      SparkSession spark,
+      Dataset<Row> docs,
+      CommonnessParams p,
+      long driverLimit,
+      long executorLimit,
+      Map<String, Object> stats,
+      Timer timer,
+      JavaRDD<byte[]> parts,
+      GramTables[] merged,
+      long[] shipped,
+      java.util.concurrent.ExecutorService pool) {
+    int n = p.order();
+    Tokenizer tok = p.tokenizer();
+    boolean fits =
+        TaskResults.forEach(
+            parts,
+            bytes -> {
+              shipped[0] += bytes.length;
+              merged[0].merge(longs(bytes), pool);
+              return merged[0].bytes() <= driverLimit;
+            });
     GramTables g = merged[0];
     if (!fits) {
       return new Outcome(
@@ -164,7 +181,8 @@ final class InMemoryCommonness {
     }
     plan.put("merged_table_bytes", g.bytes());
     timer.lap("count_ngrams");
-    GramTables.Probabilities pr = g.probabilities();
+    // the per-gram loops on the merge's threads: same values, ~2x faster on 2 cores
+    GramTables.Probabilities pr = g.probabilities(pool);
     merged[0] = null;
     g = null;
     stats.put("vocabulary", pr.vocabulary());
