@@ -69,6 +69,19 @@ public final class GramTables {
     return b;
   }
 
+  /**
+   * Forgets every gram and keeps the arrays: a task that ships its tables and counts on reuses
+   * memory it has already touched instead of growing fresh tables from scratch (on this project's
+   * benchmark machine a first touch of heap memory costs more than the counting,
+   * docs/benchmarks.md).
+   */
+  public void clear() {
+    for (int k = 0; k < n; k++) {
+      index[k].clear();
+    }
+    Arrays.fill(count, 0L);
+  }
+
   /** Counts every position of a token-id document (see {@link NGrams#forEachPosition}). */
   public void add(long[] tokens) {
     NGrams.forEachPosition(

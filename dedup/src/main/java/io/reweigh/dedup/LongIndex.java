@@ -94,6 +94,12 @@ public final class LongIndex {
     return 12L * slotKeys.length + 8L * keys.length;
   }
 
+  /** Forgets every key and keeps the arrays, for a table that fills again to the same size. */
+  public void clear() {
+    Arrays.fill(slotIndex, EMPTY);
+    size = 0;
+  }
+
   private void rehash() {
     int cap = slotKeys.length << 1;
     if (cap <= 0) {

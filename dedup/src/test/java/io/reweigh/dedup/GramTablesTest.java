@@ -131,6 +131,22 @@ class GramTablesTest {
     }
   }
 
+  /** A cleared table counts as a new one: same grams, same counts, same array. */
+  @Test
+  void aClearedTableCountsLikeANewOne() {
+    List<long[]> docs = demo(400);
+    GramTables reused = new GramTables(3, 16);
+    docs.subList(0, 200).forEach(reused::add);
+    reused.clear();
+    assertEquals(0, reused.entries());
+    GramTables fresh = new GramTables(3, 16);
+    for (long[] d : docs.subList(200, 400)) {
+      reused.add(d);
+      fresh.add(d);
+    }
+    org.junit.jupiter.api.Assertions.assertArrayEquals(fresh.toArray(), reused.toArray());
+  }
+
   /** Probabilities computed on a pool (per-gram loops split in ranges) have the same bits. */
   @Test
   void probabilitiesOnAPoolAreTheSame() {

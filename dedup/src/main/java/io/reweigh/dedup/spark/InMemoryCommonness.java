@@ -11,10 +11,8 @@ import io.reweigh.dedup.GramTables;
 import io.reweigh.dedup.ScoreMap;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -73,6 +71,46 @@ final class InMemoryCommonness {
     return b.array();
   }
 
+  /**
+   * A task's tables, one array each time they reach {@link #SHIP_LONGS}, then the rest: lazily, so
+   * the driver merges one while the task counts the next (in local mode the arrays are handed over
+   * as they come) and a task holds one table, whose grown arrays it reuses (GramTables.clear).
+   */
+  private static final class TableStream implements Iterator<byte[]> {
+    private final Iterator<Row> rows;
+    private final Tokenizer tok;
+    private final GramTables t;
+    private boolean done;
+
+    TableStream(Iterator<Row> rows, Tokenizer tok, int n) {
+      this.rows = rows;
+      this.tok = tok;
+      this.t = new GramTables(n, 1 << 16);
+    }
+
+    @Override
+    public boolean hasNext() {
+      return !done;
+    }
+
+    @Override
+    public byte[] next() {
+      if (done) {
+        throw new java.util.NoSuchElementException();
+      }
+      while (rows.hasNext()) {
+        t.add(tok.tokenIds(rows.next().getString(0)));
+        if (t.arrayLength() > SHIP_LONGS) {
+          byte[] b = bytes(t.toArray());
+          t.clear();
+          return b;
+        }
+      }
+      done = true;
+      return bytes(t.toArray());
+    }
+  }
+
   /** The merged tables did not fit: why, for the manifest. */
   record Outcome(Dataset<Row> scores, String fallbackReason) {}
 
@@ -89,20 +127,7 @@ final class InMemoryCommonness {
     JavaRDD<byte[]> parts =
         docs.select(Columns.TEXT)
             .javaRDD()
-            .mapPartitions(
-                (Iterator<Row> it) -> {
-                  List<byte[]> out = new ArrayList<>();
-                  GramTables t = new GramTables(n, 1 << 16);
-                  while (it.hasNext()) {
-                    t.add(tok.tokenIds(it.next().getString(0)));
-                    if (t.arrayLength() > SHIP_LONGS) {
-                      out.add(bytes(t.toArray()));
-                      t = new GramTables(n, 1 << 16);
-                    }
-                  }
-                  out.add(bytes(t.toArray()));
-                  return out.iterator();
-                });
+            .mapPartitions((Iterator<Row> it) -> new TableStream(it, tok, n));
     // merged tables (an array so that they can be released once the probabilities are computed)
     GramTables[] merged = {new GramTables(n, 1 << 20)};
     long[] shipped = {0};
