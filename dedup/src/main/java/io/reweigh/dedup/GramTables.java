@@ -183,29 +183,12 @@ public final class GramTables {
       start[k] = (int) p;
       p += 1 + other[(int) p] * (2 + (k >= 2 ? 1 : 0) + (k == n ? 1 : 0));
     }
-    if (pool == null) {
-      for (int k = 1; k <= n; k++) {
-        mergeOrder(other, k, start[k]);
-      }
-      return;
-    }
-    List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+    List<Runnable> orders = new ArrayList<>();
     for (int k = n; k >= 1; k--) {
       int order = k;
-      done.add(pool.submit(() -> mergeOrder(other, order, start[order])));
+      orders.add(() -> mergeOrder(other, order, start[order]));
     }
-    try {
-      for (java.util.concurrent.Future<?> f : done) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("merge interrupted", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r
-          ? r
-          : new IllegalStateException(e.getCause());
-    }
+    runAll(pool, orders);
   }
 
   private void mergeOrder(long[] other, int k, int p) {

@@ -128,127 +128,125 @@ final class InMemoryCommonness {
         docs.select(Columns.TEXT)
             .javaRDD()
             .mapPartitions((Iterator<Row> it) -> new TableStream(it, tok, n));
-    // merged tables (an array so that they can be released once the probabilities are computed)
-    GramTables[] merged = {new GramTables(n, 1 << 20)};
-    long[] shipped = {0};
     // the driver merges each order on its own thread (the orders share nothing): 1.3–1.9× faster
     // merging of 16 task tables on 2 cores (docs/benchmarks.md, "A leaner ingest")
-    int threads = Math.min(n, Runtime.getRuntime().availableProcessors());
-    java.util.concurrent.ExecutorService pool =
-        threads <= 1
-            ? null
-            : java.util.concurrent.Executors.newFixedThreadPool(
-                threads,
-                r -> {
-                  Thread t = new Thread(r, "reweigh-gram-merge");
-                  t.setDaemon(true);
-                  return t;
-                });
-    try {
-      return mergeAndScore(
-          spark, docs, p, driverLimit, executorLimit, stats, timer, parts, merged, shipped, pool);
-    } finally {
+    try (MergeThreads threads = new MergeThreads(Math.min(n, cores()))) {
+      java.util.concurrent.ExecutorService pool = threads.pool;
+      // merged tables (an array so that they can be released once the probabilities are computed)
+      GramTables[] merged = {new GramTables(n, 1 << 20)};
+      long[] shipped = {0};
+      boolean fits =
+          TaskResults.forEach(
+              parts,
+              bytes -> {
+                shipped[0] += bytes.length;
+                merged[0].merge(longs(bytes), pool);
+                return merged[0].bytes() <= driverLimit;
+              });
+      GramTables g = merged[0];
+      if (!fits) {
+        return new Outcome(
+            null,
+            String.format(
+                java.util.Locale.ROOT,
+                "merged n-gram tables passed %,d bytes (softdedup.exact.in-memory-limit) after"
+                    + " %,d distinct grams",
+                driverLimit,
+                g.entries()));
+      }
+      Map<String, Object> plan = new LinkedHashMap<>();
+      plan.put("driver_limit_bytes", driverLimit);
+      plan.put("executor_limit_bytes", executorLimit);
+      plan.put("task_table_bytes", shipped[0]);
+      plan.put("task_tables", TaskResults.way(spark.sparkContext().master()));
+      long need = ScoreMap.bytesFor(g.distinct(n));
+      if (need > executorLimit) {
+        return new Outcome(
+            null,
+            String.format(
+                java.util.Locale.ROOT,
+                "the ln P map of %,d %d-grams needs %,d bytes per executor, over %,d",
+                g.distinct(n),
+                n,
+                need,
+                executorLimit));
+      }
+      plan.put("merged_table_bytes", g.bytes());
+      timer.lap("count_ngrams");
+      // the per-gram loops on the merge's threads: same values, ~2x faster on 2 cores
+      GramTables.Probabilities pr = g.probabilities(pool);
+      merged[0] = null;
+      g = null;
+      stats.put("vocabulary", pr.vocabulary());
+      Map<String, Object> orders = new LinkedHashMap<>();
+      for (int k = 1; k <= n; k++) {
+        orders.put(String.valueOf(k), pr.orders().get(k - 1));
+      }
+      stats.put("orders", orders);
+      plan.put("probability_map_bytes", pr.logProbs().bytes());
+      stats.put("in_memory", plan);
+      timer.lap("probabilities");
+      Broadcast<ScoreMap> lp = new JavaSparkContext(spark.sparkContext()).broadcast(pr.logProbs());
+      StructType schema =
+          new StructType()
+              .add(Columns.ID, DataTypes.StringType, false)
+              .add(Columns.N_TOKENS, DataTypes.IntegerType, false)
+              .add(CommonnessSignal.LOG_PROB, DataTypes.DoubleType, false)
+              .add(CommonnessSignal.COMMONNESS, DataTypes.DoubleType, false);
+      MapPartitionsFunction<Row, Row> scoreDocs =
+          rows -> {
+            ScoreMap m = lp.value();
+            return new Iterator<Row>() {
+              @Override
+              public boolean hasNext() {
+                return rows.hasNext();
+              }
+
+              @Override
+              public Row next() {
+                Row r = rows.next();
+                DocScore s = m.score(tok.tokenIds(r.getString(1)), n);
+                return RowFactory.create(
+                    r.getString(0), s.positions(), s.logProb(), s.commonness());
+              }
+            };
+          };
+      Dataset<Row> result =
+          docs.select(Columns.ID, Columns.TEXT)
+              .mapPartitions(scoreDocs, Encoders.row(schema))
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      result.count();
+      timer.lap("score_documents");
+      return new Outcome(result, null);
+    }
+  }
+
+  private static int cores() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  /** The driver's merge threads (none on one core), shut down when the stage is done with them. */
+  private static final class MergeThreads implements AutoCloseable {
+    final java.util.concurrent.ExecutorService pool;
+
+    MergeThreads(int threads) {
+      pool =
+          threads <= 1
+              ? null
+              : java.util.concurrent.Executors.newFixedThreadPool(
+                  threads,
+                  r -> {
+                    Thread t = new Thread(r, "reweigh-gram-merge");
+                    t.setDaemon(true);
+                    return t;
+                  });
+    }
+
+    @Override
+    public void close() {
       if (pool != null) {
         pool.shutdownNow();
       }
     }
-  }
-
-  private static Outcome mergeAndScore(
-      SparkSession spark,
-      Dataset<Row> docs,
-      CommonnessParams p,
-      long driverLimit,
-      long executorLimit,
-      Map<String, Object> stats,
-      Timer timer,
-      JavaRDD<byte[]> parts,
-      GramTables[] merged,
-      long[] shipped,
-      java.util.concurrent.ExecutorService pool) {
-    int n = p.order();
-    Tokenizer tok = p.tokenizer();
-    boolean fits =
-        TaskResults.forEach(
-            parts,
-            bytes -> {
-              shipped[0] += bytes.length;
-              merged[0].merge(longs(bytes), pool);
-              return merged[0].bytes() <= driverLimit;
-            });
-    GramTables g = merged[0];
-    if (!fits) {
-      return new Outcome(
-          null,
-          String.format(
-              java.util.Locale.ROOT,
-              "merged n-gram tables passed %,d bytes (softdedup.exact.in-memory-limit) after"
-                  + " %,d distinct grams",
-              driverLimit,
-              g.entries()));
-    }
-    Map<String, Object> plan = new LinkedHashMap<>();
-    plan.put("driver_limit_bytes", driverLimit);
-    plan.put("executor_limit_bytes", executorLimit);
-    plan.put("task_table_bytes", shipped[0]);
-    plan.put("task_tables", TaskResults.way(spark.sparkContext().master()));
-    long need = ScoreMap.bytesFor(g.distinct(n));
-    if (need > executorLimit) {
-      return new Outcome(
-          null,
-          String.format(
-              java.util.Locale.ROOT,
-              "the ln P map of %,d %d-grams needs %,d bytes per executor, over %,d",
-              g.distinct(n),
-              n,
-              need,
-              executorLimit));
-    }
-    plan.put("merged_table_bytes", g.bytes());
-    timer.lap("count_ngrams");
-    // the per-gram loops on the merge's threads: same values, ~2x faster on 2 cores
-    GramTables.Probabilities pr = g.probabilities(pool);
-    merged[0] = null;
-    g = null;
-    stats.put("vocabulary", pr.vocabulary());
-    Map<String, Object> orders = new LinkedHashMap<>();
-    for (int k = 1; k <= n; k++) {
-      orders.put(String.valueOf(k), pr.orders().get(k - 1));
-    }
-    stats.put("orders", orders);
-    plan.put("probability_map_bytes", pr.logProbs().bytes());
-    stats.put("in_memory", plan);
-    timer.lap("probabilities");
-    Broadcast<ScoreMap> lp = new JavaSparkContext(spark.sparkContext()).broadcast(pr.logProbs());
-    StructType schema =
-        new StructType()
-            .add(Columns.ID, DataTypes.StringType, false)
-            .add(Columns.N_TOKENS, DataTypes.IntegerType, false)
-            .add(CommonnessSignal.LOG_PROB, DataTypes.DoubleType, false)
-            .add(CommonnessSignal.COMMONNESS, DataTypes.DoubleType, false);
-    MapPartitionsFunction<Row, Row> scoreDocs =
-        rows -> {
-          ScoreMap m = lp.value();
-          return new Iterator<Row>() {
-            @Override
-            public boolean hasNext() {
-              return rows.hasNext();
-            }
-
-            @Override
-            public Row next() {
-              Row r = rows.next();
-              DocScore s = m.score(tok.tokenIds(r.getString(1)), n);
-              return RowFactory.create(r.getString(0), s.positions(), s.logProb(), s.commonness());
-            }
-          };
-        };
-    Dataset<Row> result =
-        docs.select(Columns.ID, Columns.TEXT)
-            .mapPartitions(scoreDocs, Encoders.row(schema))
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    result.count();
-    timer.lap("score_documents");
-    return new Outcome(result, null);
   }
 }
