@@ -159,12 +159,26 @@ public final class ShardWriter {
     narrow.persist(StorageLevel.MEMORY_AND_DISK());
     List<Dataset<Row>> cached = new ArrayList<>(List.of(narrow));
     try {
+      // one pass: rows, tokens, and the rows without a score of each score column
+      List<String> scoreColumns = Weighting.scoreColumns(params);
       Row totals =
           narrow
-              .agg(functions.count(lit(1)), functions.sum(col(Columns.N_TOKENS).cast("long")))
+              .agg(
+                  functions.count(lit(1)),
+                  java.util.stream.Stream.concat(
+                          java.util.stream.Stream.of(
+                              functions.sum(col(Columns.N_TOKENS).cast("long"))),
+                          Weighting.missingChecks(scoreColumns).stream())
+                      .toArray(Column[]::new))
               .first();
       long n = totals.getLong(0);
       long usableTokens = totals.isNullAt(1) ? 0 : totals.getLong(1);
+      Map<String, Object[]> missing = new HashMap<>();
+      for (int i = 0; i < scoreColumns.size(); i++) {
+        missing.put(
+            scoreColumns.get(i),
+            new Object[] {totals.getLong(2 + 2 * i), totals.getString(3 + 2 * i)});
+      }
       DomainTargets targets = loadTargets(spark, params.domainTargets());
       if (targets != null) {
         Weighting.requireDomains(narrow);
@@ -184,11 +198,11 @@ public final class ShardWriter {
       Dataset<Row> sampledIds = null;
       for (SamplerParams.ShardSet set : params.shardSets()) {
         describe(spark, "sampler: weights of " + set.dir());
-        Weighting.Weighted w = Weighting.weigh(narrow, params, set, n, targets);
+        Weighting.Weighted w = Weighting.weigh(narrow, params, set, n, targets, missing);
         Dataset<Row> weighted = w.rows().persist(StorageLevel.MEMORY_AND_DISK());
         cached.add(weighted);
         Map<String, Object> weightStats = new LinkedHashMap<>(w.stats());
-        weightStats.putAll(SparkStats.summary(weighted, Columns.WEIGHT));
+        weightStats.putAll(w.summary());
         Map<String, String> weightColumns = new LinkedHashMap<>();
         params.signals().forEach(s -> weightColumns.put(s.name(), s.columnFor(set)));
         SetBuilder b = new SetBuilder(set, weightColumns, weightStats, w.domains());

@@ -33,37 +33,63 @@ final class Weighting {
 
   static final DataType DEC = DataTypes.createDecimalType(38, 18);
 
-  /** The weighted rows (column {@code weight}), clip/summary stats, and per-domain totals. */
-  record Weighted(Dataset<Row> rows, Map<String, Object> stats, List<DomainStats> domains) {}
+  /**
+   * The weighted rows (column {@code weight}), clip stats, per-domain totals and the summary of the
+   * final weights (min, approximate median, max, exact mean, as SparkStats.summary).
+   */
+  record Weighted(
+      Dataset<Row> rows,
+      Map<String, Object> stats,
+      List<DomainStats> domains,
+      Map<String, Double> summary) {}
 
+  /**
+   * The score columns some shard set weighs by (each signal's column for each set), in a fixed
+   * order: their missing-score counts ride on the sampler's first pass ({@link #missingChecks}).
+   */
+  static List<String> scoreColumns(SamplerParams params) {
+    List<String> out = new ArrayList<>();
+    for (SamplerParams.ShardSet set : params.shardSets()) {
+      for (SamplerParams.Signal s : params.signals()) {
+        if (!out.contains(s.columnFor(set))) {
+          out.add(s.columnFor(set));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Per score column: rows without a score, and the smallest such id. */
+  static List<Column> missingChecks(List<String> scoreColumns) {
+    List<Column> checks = new ArrayList<>();
+    for (String c : scoreColumns) {
+      checks.add(functions.count(functions.when(col(c).isNull(), lit(1))));
+      checks.add(functions.min(functions.when(col(c).isNull(), col(Columns.ID))));
+    }
+    return checks;
+  }
+
+  /**
+   * @param missing per score column, {rows without a score, smallest such id} ({@link
+   *     #missingChecks}, computed with the sampler's first pass)
+   */
   static Weighted weigh(
       Dataset<Row> joined,
       SamplerParams params,
       SamplerParams.ShardSet set,
       long n,
-      DomainTargets targets) {
+      DomainTargets targets,
+      Map<String, Object[]> missing) {
     Map<String, Object> stats = new LinkedHashMap<>();
     Column raw = lit(1.0);
-    List<Column> checks = new ArrayList<>();
     for (SamplerParams.Signal s : params.signals()) {
       String c = s.columnFor(set);
-      checks.add(functions.count(functions.when(col(c).isNull(), lit(1))));
-      checks.add(functions.min(functions.when(col(c).isNull(), col(Columns.ID))));
+      Object[] m = missing.get(c);
+      if ((Long) m[0] > 0) {
+        throw PipelineErrors.missingScores(s.name(), (Long) m[0], (String) m[1]);
+      }
       Column w = s.alpha() == 1.0 ? col(c) : functions.pow(col(c), s.alpha());
       raw = raw.multiply(w);
-    }
-    if (!checks.isEmpty()) {
-      // one pass checks every signal's column for missing scores
-      Row missing =
-          joined
-              .agg(checks.get(0), checks.subList(1, checks.size()).toArray(Column[]::new))
-              .first();
-      for (int i = 0; i < params.signals().size(); i++) {
-        if (missing.getLong(2 * i) > 0) {
-          throw PipelineErrors.missingScores(
-              params.signals().get(i).name(), missing.getLong(2 * i), missing.getString(2 * i + 1));
-        }
-      }
     }
     Dataset<Row> weighted = joined.withColumn("__rw_raw", raw);
     if (params.signals().isEmpty() || n == 0) {
@@ -94,23 +120,25 @@ final class Weighting {
       stats.put("clipped_rows", r.getLong(1));
     }
     weighted = weighted.drop("__rw_raw");
-    Map<String, Row> before = totals(weighted);
+    Totals before = totals(weighted);
     if (targets == null) {
-      return new Weighted(weighted, stats, domainStats(before));
+      return new Weighted(weighted, stats, domainStats(before.byDomain()), before.summary());
     }
     Map<String, Long> docs = new TreeMap<>();
     Map<String, Double> weight = new TreeMap<>();
     Map<String, Double> measure = new TreeMap<>();
-    before.forEach(
-        (d, r) -> {
-          if (d == null) {
-            return;
-          }
-          docs.put(d, r.getLong(1));
-          weight.put(d, r.getDecimal(3).doubleValue());
-          measure.put(
-              d, (params.shareOfTokens() ? r.getDecimal(4) : r.getDecimal(3)).doubleValue());
-        });
+    before
+        .byDomain()
+        .forEach(
+            (d, r) -> {
+              if (d == null) {
+                return;
+              }
+              docs.put(d, r.getLong(1));
+              weight.put(d, r.getDecimal(3).doubleValue());
+              measure.put(
+                  d, (params.shareOfTokens() ? r.getDecimal(4) : r.getDecimal(3)).doubleValue());
+            });
     Map<String, Double> factors = targets.scales(docs, weight, measure);
     Column factor = null;
     for (Map.Entry<String, Double> e : factors.entrySet()) {
@@ -118,10 +146,11 @@ final class Weighting {
       factor = factor == null ? functions.when(is, e.getValue()) : factor.when(is, e.getValue());
     }
     weighted = weighted.withColumn(Columns.WEIGHT, col(Columns.WEIGHT).multiply(factor));
-    Map<String, Row> after = totals(weighted);
+    Totals afterTotals = totals(weighted);
+    Map<String, Row> after = afterTotals.byDomain();
     List<DomainStats> out = new ArrayList<>();
-    for (String d : before.keySet()) {
-      Row b = before.get(d);
+    for (String d : before.byDomain().keySet()) {
+      Row b = before.byDomain().get(d);
       Row a = after.get(d);
       out.add(
           new DomainStats(
@@ -136,7 +165,7 @@ final class Weighting {
               null,
               null));
     }
-    return new Weighted(weighted, stats, out);
+    return new Weighted(weighted, stats, out, afterTotals.summary());
   }
 
   /** Checks that every document has a domain (domain targets need one). */
@@ -151,25 +180,44 @@ final class Weighting {
     }
   }
 
-  /** domain → [domain, documents, tokens, Σ weight, Σ weight·tokens] (exact decimals). */
-  private static Map<String, Row> totals(Dataset<Row> weighted) {
+  /** Per-domain totals rows and the summary of the weight column over every row. */
+  private record Totals(Map<String, Row> byDomain, Map<String, Double> summary) {}
+
+  /**
+   * domain → [domain, documents, tokens, Σ weight, Σ weight·tokens] (exact decimals), and the
+   * weights' min, approximate median, max and exact mean over all rows: one pass (a rollup whose
+   * grand-total row gives the summary).
+   */
+  private static Totals totals(Dataset<Row> weighted) {
     Map<String, Row> out = new TreeMap<>(java.util.Comparator.nullsFirst(String::compareTo));
+    Map<String, Double> summary = new LinkedHashMap<>();
+    for (String k : new String[] {"min", "median", "max", "mean"}) {
+      summary.put(k, null);
+    }
+    Column w = col(Columns.WEIGHT);
     for (Row r :
         weighted
-            .groupBy(col(Columns.DOMAIN))
+            .rollup(col(Columns.DOMAIN))
             .agg(
                 functions.count(lit(1)),
                 functions.sum(col(Columns.N_TOKENS).cast("long")),
-                functions.sum(col(Columns.WEIGHT).cast(DEC)),
-                functions.sum(
-                    col(Columns.WEIGHT)
-                        .cast(DEC)
-                        .multiply(col(Columns.N_TOKENS).cast(DEC))
-                        .cast(DEC)))
+                functions.sum(w.cast(DEC)),
+                functions.sum(w.cast(DEC).multiply(col(Columns.N_TOKENS).cast(DEC)).cast(DEC)),
+                functions.min(w),
+                functions.percentile_approx(w, lit(0.5), lit(10000)),
+                functions.max(w),
+                functions.grouping_id())
             .collectAsList()) {
-      out.put(r.isNullAt(0) ? null : r.getString(0), r);
+      if (r.getLong(8) == 0) {
+        out.put(r.isNullAt(0) ? null : r.getString(0), r);
+      } else if (r.getLong(1) > 0) {
+        summary.put("min", r.getDouble(5));
+        summary.put("median", r.getDouble(6));
+        summary.put("max", r.getDouble(7));
+        summary.put("mean", r.getDecimal(3).doubleValue() / r.getLong(1));
+      }
     }
-    return out;
+    return new Totals(out, summary);
   }
 
   /** Per-domain totals without domain targets (factor 1; the null domain included). */

@@ -140,6 +140,17 @@ class ShardWriterTest {
     assertEquals("shards/part-00002-of-00003.parquet", r.result().shards().get(2).path());
     assertEquals(5, r.result().documents());
     assertEquals(0, r.result().unsampled());
+    assertSummaryOfShards(r);
+  }
+
+  /** The manifest's weight summary describes the written weights (SparkStats.summary of them). */
+  private static void assertSummaryOfShards(Run r) {
+    Map<String, Double> want = io.reweigh.core.spark.SparkStats.summary(r.read("shards"), "weight");
+    Map<String, Object> got = r.set(0).weight();
+    for (String k : List.of("min", "max", "mean")) {
+      assertEquals(want.get(k), (Double) got.get(k), Math.abs(want.get(k)) * 1e-12, k);
+    }
+    assertEquals(want.get("median"), (Double) got.get("median"), 1e-3 * want.get("max"), "median");
   }
 
   @Test
@@ -162,6 +173,22 @@ class ShardWriterTest {
     assertEquals(sha(single), sha(targeted), "the one domain's factor is 1");
   }
 
+  @Test
+  void documentsWithoutAScoreAreAnErrorNamingTheSignalCountAndAnId() {
+    List<Row[]> c = corpus(40);
+    // two documents lose their phase-2 score: phase 1 is fine, phase 2 names them
+    for (int i : new int[] {7, 3}) {
+      Row s = c.get(i)[1];
+      c.get(i)[1] = RowFactory.create(s.get(0), s.get(1), null);
+    }
+    io.reweigh.core.error.ReweighException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.reweigh.core.error.ReweighException.class,
+            () -> run(c, 2, PHASED, "sampler.phases=true", "sampler.shard-rows=100"));
+    assertTrue(e.getMessage().contains("'fake' has no score for 2 documents"), e.getMessage());
+    assertTrue(e.getMessage().contains("d00003"), e.getMessage());
+  }
+
   private static void assertShares(ShardWriter.SetResult set, boolean ofTokens, double tol) {
     double total = 0;
     for (DomainStats d : set.domains()) {
@@ -180,6 +207,7 @@ class ShardWriterTest {
     Files.writeString(json, "{\"a\": 0.2, \"b\": 0.3, \"c\": 0.5}");
     Run file = run(c, 4, FAKE, "sampler.shard-rows=400", "sampler.domain-targets=\"" + json + "\"");
     assertShares(file.set(0), false, 1e-9);
+    assertSummaryOfShards(file);
     Run inline =
         run(
             c,
