@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -193,27 +193,15 @@ final class InMemoryCommonness {
               .add(Columns.N_TOKENS, DataTypes.IntegerType, false)
               .add(CommonnessSignal.LOG_PROB, DataTypes.DoubleType, false)
               .add(CommonnessSignal.COMMONNESS, DataTypes.DoubleType, false);
-      MapPartitionsFunction<Row, Row> scoreDocs =
-          rows -> {
-            ScoreMap m = lp.value();
-            return new Iterator<Row>() {
-              @Override
-              public boolean hasNext() {
-                return rows.hasNext();
-              }
-
-              @Override
-              public Row next() {
-                Row r = rows.next();
-                DocScore s = m.score(tok.tokenIds(r.getString(1)), n);
-                return RowFactory.create(
-                    r.getString(0), s.positions(), s.logProb(), s.commonness());
-              }
-            };
+      // one document at a time; the broadcast map is fetched once per executor and cached
+      MapFunction<Row, Row> scoreDoc =
+          r -> {
+            DocScore s = lp.value().score(tok.tokenIds(r.getString(1)), n);
+            return RowFactory.create(r.getString(0), s.positions(), s.logProb(), s.commonness());
           };
       Dataset<Row> result =
           docs.select(Columns.ID, Columns.TEXT)
-              .mapPartitions(scoreDocs, Encoders.row(schema))
+              .map(scoreDoc, Encoders.row(schema))
               .persist(StorageLevel.MEMORY_AND_DISK());
       result.count();
       timer.lap("score_documents");
