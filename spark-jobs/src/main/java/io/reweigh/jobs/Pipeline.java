@@ -32,6 +32,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Runs the whole pipeline (docs/architecture.md): plan input → ingest (rows → usable docs +
@@ -368,13 +369,18 @@ public final class Pipeline {
     // one pass without a shuffle; ids are checked on the written table (its id column only) and
     // the input is classified again with the duplicate-id window only when an id repeats
     writeIngest(c.withoutIdCheck(), all);
-    Dataset<Row> written = spark.read().parquet(all.toString());
+    // read back with the schema it was written with: no job to infer it from the footers
+    StructType writtenSchema = writtenSchema(c.withoutIdCheck().schema());
+    Dataset<Row> written = spark.read().schema(writtenSchema).parquet(all.toString());
     String idCheck = "one pass: no id repeats";
-    if (Ingest.hasDuplicateIds(written)) {
+    // one action for every count and the id check: (kind, file, reason) → rows, tokens
+    Ingest.WrittenCounts wc = Ingest.countWritten(written);
+    if (wc.idsRepeat()) {
       out.delete(all);
       writeIngest(c.rows(), all);
-      written = spark.read().parquet(all.toString());
+      written = spark.read().schema(writtenSchema).parquet(all.toString());
       idCheck = "two passes: ids repeat, rows after the first of each id rejected";
+      wc = Ingest.countWritten(written);
     }
     Path docsDir = new Path(all, Ingest.KIND + "=" + Ingest.KIND_DOC);
     Path rejDir = new Path(all, Ingest.KIND + "=" + Ingest.KIND_REJECT);
@@ -383,17 +389,7 @@ public final class Pipeline {
     long tokens = 0;
     Map<String, Long> byReason = new LinkedHashMap<>();
     Map<String, long[]> noTextByFile = new java.util.TreeMap<>();
-    // one small job for every count: (kind, file, reason) → rows, tokens
-    for (Row r :
-        written
-            .groupBy(
-                col(Ingest.KIND),
-                col(Columns.SOURCE_FILE),
-                functions
-                    .trim(functions.regexp_extract(col(Columns.REJECT_REASON), "^[^(]*", 0))
-                    .as("r"))
-            .agg(functions.count(functions.lit(1)), functions.sum(Columns.N_TOKENS))
-            .collectAsList()) {
+    for (Row r : wc.groups()) {
       long n = r.getLong(3);
       long[] fileCounts = noTextByFile.computeIfAbsent(r.getString(1), k -> new long[2]);
       fileCounts[0] += n;
@@ -431,8 +427,60 @@ public final class Pipeline {
     return StageStats.of(docs, details);
   }
 
+  /** The schema Spark reads a table written partitioned by kind with: kind moves last. */
+  static StructType writtenSchema(StructType rows) {
+    StructType out = new StructType();
+    for (org.apache.spark.sql.types.StructField f : rows.fields()) {
+      if (!f.name().equals(Ingest.KIND)) {
+        out = out.add(f.name(), f.dataType(), true);
+      }
+    }
+    return out.add(Ingest.KIND, org.apache.spark.sql.types.DataTypes.StringType, true);
+  }
+
+  /** SQL settings under which each ingest task writes docs and rejects side by side. */
+  static final Map<String, String> SIDE_BY_SIDE =
+      Map.of(
+          "spark.sql.optimizer.plannedWrite.enabled", "false",
+          "spark.sql.maxConcurrentOutputFileWriters", "2");
+
+  /**
+   * Writes the classified rows into kind=docs/ and kind=rejects/. A partitioned write sorts every
+   * row of a task by the partition column first (137 MB of text on the benchmark corpus) unless
+   * Spark may keep one open file per value; there are two values, so each task writes both files
+   * side by side, rows in input order (docs/benchmarks.md, "Overhead of a run").
+   */
   private static void writeIngest(Dataset<Row> rows, Path where) {
-    rows.write().partitionBy(Ingest.KIND).option("compression", "zstd").parquet(where.toString());
+    withSqlConf(
+        rows.sparkSession(),
+        SIDE_BY_SIDE,
+        () ->
+            rows.write()
+                .partitionBy(Ingest.KIND)
+                .option("compression", "zstd")
+                .parquet(where.toString()));
+  }
+
+  /** Runs {@code body} with the given SQL settings, restoring the previous values after. */
+  static void withSqlConf(SparkSession spark, Map<String, String> settings, Runnable body) {
+    Map<String, scala.Option<String>> before = new LinkedHashMap<>();
+    settings.forEach(
+        (k, v) -> {
+          before.put(k, spark.conf().getOption(k));
+          spark.conf().set(k, v);
+        });
+    try {
+      body.run();
+    } finally {
+      before.forEach(
+          (k, v) -> {
+            if (v.isDefined()) {
+              spark.conf().set(k, v.get());
+            } else {
+              spark.conf().unset(k);
+            }
+          });
+    }
   }
 
   /** Reasons by count, most first, then by name (the order the manifest lists them in). */

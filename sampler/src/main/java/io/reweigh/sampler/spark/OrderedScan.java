@@ -18,18 +18,31 @@ import org.apache.spark.sql.types.StructType;
  * Two passes over the sorted partitions (which Spark's range sort leaves in order): per-partition
  * counts and sums to the driver, then ranks and prefixes from the partition offsets. Integer sums
  * make the result independent of partitioning. (Same idea as SparkStats.withRank, with a sum.)
+ *
+ * <p>Up to {@link #ONE_TASK_ROWS} rows are sorted in one task instead: no sample job for the range
+ * bounds and no pass for the per-partition sums, with the same ranks and prefixes.
  */
 final class OrderedScan {
   private OrderedScan() {}
 
+  /** Up to this many rows (a narrow table: ids, sizes, weights) are ordered in one task. */
+  static final long ONE_TASK_ROWS = 1_000_000;
+
   /**
    * @param df rows to order; {@code sizeCol} is a non-null long column
+   * @param rows how many rows df holds (chooses one task or a range sort)
    * @return df + {@code rankCol} (long) + {@code prefixCol} (long, exclusive running sum of
    *     sizeCol)
    */
   static Dataset<Row> rankAndPrefix(
-      Dataset<Row> df, Column[] order, String sizeCol, String rankCol, String prefixCol) {
-    Dataset<Row> sorted = df.orderBy(order);
+      Dataset<Row> df,
+      Column[] order,
+      String sizeCol,
+      String rankCol,
+      String prefixCol,
+      long rows) {
+    Dataset<Row> sorted =
+        rows <= ONE_TASK_ROWS ? df.repartition(1).sortWithinPartitions(order) : df.orderBy(order);
     StructType schema =
         sorted
             .schema()
@@ -37,22 +50,25 @@ final class OrderedScan {
             .add(prefixCol, DataTypes.LongType, false);
     int sizeIdx = sorted.schema().fieldIndex(sizeCol);
     JavaRDD<Row> rdd = sorted.javaRDD();
-    List<long[]> parts =
-        rdd.mapPartitionsWithIndex(
-                (Integer idx, Iterator<Row> it) -> {
-                  long count = 0;
-                  long sum = 0;
-                  while (it.hasNext()) {
-                    sum = Math.addExact(sum, it.next().getLong(sizeIdx));
-                    count++;
-                  }
-                  List<long[]> out = new ArrayList<>();
-                  out.add(new long[] {idx, count, sum});
-                  return out.iterator();
-                },
-                true)
-            .collect();
     int n = rdd.getNumPartitions();
+    // one partition starts at rank 0 and sum 0: nothing to count first
+    List<long[]> parts =
+        n == 1
+            ? List.of()
+            : rdd.mapPartitionsWithIndex(
+                    (Integer idx, Iterator<Row> it) -> {
+                      long count = 0;
+                      long sum = 0;
+                      while (it.hasNext()) {
+                        sum = Math.addExact(sum, it.next().getLong(sizeIdx));
+                        count++;
+                      }
+                      List<long[]> out = new ArrayList<>();
+                      out.add(new long[] {idx, count, sum});
+                      return out.iterator();
+                    },
+                    true)
+                .collect();
     long[] rankStart = new long[n];
     long[] sumStart = new long[n];
     long[] counts = new long[n];

@@ -231,6 +231,7 @@ public final class ShardWriter {
               weighted.withColumn("__rw_order", SparkStats.seededHash(params.seed(), Columns.ID));
           order = new Column[] {col("__rw_order"), col(Columns.ID)};
           b.documents = n;
+          b.ordered = n;
         }
         shards.addAll(
             cut(
@@ -286,6 +287,10 @@ public final class ShardWriter {
     Double ratio;
     Integer evaluations;
     long rows;
+
+    /** Rows that are ordered and cut into shards (documents, or copies in resample mode). */
+    long ordered;
+
     long documents;
     long tokens;
     long unsampled;
@@ -379,6 +384,7 @@ public final class ShardWriter {
     for (DomainStats d : b.domains) {
       long[] v = byDomain.getOrDefault(d.domain(), new long[4]);
       domains.add(d.withResample(v[0], v[1]));
+      b.ordered += v[0];
       docs += v[2];
       max = Math.max(max, (int) v[3]);
       all += d.documents();
@@ -442,7 +448,8 @@ public final class ShardWriter {
                 order,
                 "__rw_size",
                 "__rw_rank",
-                "__rw_before")
+                "__rw_before",
+                b.ordered)
             .withColumn(
                 "__rw_raw", functions.expr("__rw_before div " + size.target()).cast("long"));
     ranked.persist(StorageLevel.MEMORY_AND_DISK());

@@ -23,16 +23,23 @@ public final class JobTimes extends SparkListener {
     start.put(e.jobId(), e.time());
     String d = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
     String call = e.properties() == null ? null : e.properties().getProperty("callSite.short");
-    site.put(e.jobId(), d + " @ " + call);
+    // the last stage of a job is its result stage, named after the call site (e.g. "parquet at
+    // Pipeline.java:435")
+    String where = call;
+    if (where == null && e.stageInfos() != null && !e.stageInfos().isEmpty()) {
+      where = e.stageInfos().last().name();
+    }
+    site.put(e.jobId(), d + " @ " + where);
   }
 
   @Override
   public void onJobEnd(SparkListenerJobEnd e) {
     System.err.printf(
         Locale.ROOT,
-        "job %d %6d ms %s%n",
+        "job %d %6d ms (ended %6d ms after JVM start) %s%n",
         e.jobId(),
         e.time() - start.getOrDefault(e.jobId(), e.time()),
+        e.time() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime(),
         site.get(e.jobId()));
   }
 }

@@ -172,17 +172,50 @@ public final class Ingest {
   }
 
   /**
-   * Whether two usable rows of a written ingest table (columns id and kind) share an id: a group-by
-   * over the id column alone, which Parquet reads without the text.
+   * What the ingest stage needs to know of its written table, from one Spark action: rows and
+   * tokens per (kind, source file, reason label), and whether two usable rows share an id (a
+   * group-by over the id column alone, which Parquet reads without the text). The two aggregates
+   * are one union, so their shuffle stages run side by side.
+   *
+   * @param groups (kind, source_file, reason label or null, rows, tokens or null)
    */
-  public static boolean hasDuplicateIds(Dataset<Row> written) {
-    return !written
-        .filter(col(KIND).equalTo(KIND_DOC))
-        .groupBy(col(Columns.ID))
-        .count()
-        .filter(col("count").gt(1))
-        .limit(1)
-        .isEmpty();
+  public record WrittenCounts(List<Row> groups, boolean idsRepeat) {}
+
+  public static WrittenCounts countWritten(Dataset<Row> written) {
+    Dataset<Row> groups =
+        written
+            .groupBy(
+                col(KIND),
+                col(Columns.SOURCE_FILE),
+                functions
+                    .trim(functions.regexp_extract(col(Columns.REJECT_REASON), "^[^(]*", 0))
+                    .as("r"))
+            .agg(functions.count(lit(1)).as("n"), functions.sum(Columns.N_TOKENS).as("t"))
+            .withColumn("repeat", lit(false));
+    Dataset<Row> repeat =
+        written
+            .filter(col(KIND).equalTo(KIND_DOC))
+            .groupBy(col(Columns.ID))
+            .count()
+            .filter(col("count").gt(1))
+            .limit(1)
+            .select(
+                lit(null).cast("string").as(KIND),
+                lit(null).cast("string").as(Columns.SOURCE_FILE),
+                lit(null).cast("string").as("r"),
+                lit(0L).as("n"),
+                lit(null).cast("long").as("t"),
+                lit(true).as("repeat"));
+    List<Row> out = new ArrayList<>();
+    boolean repeats = false;
+    for (Row r : groups.unionByName(repeat).collectAsList()) {
+      if (r.getBoolean(5)) {
+        repeats = true;
+      } else {
+        out.add(r);
+      }
+    }
+    return new WrittenCounts(out, repeats);
   }
 
   // ---- Parquet -------------------------------------------------------------------------------

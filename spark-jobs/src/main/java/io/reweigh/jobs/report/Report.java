@@ -109,27 +109,16 @@ public final class Report {
       docColumns.addAll(s.scores());
       docColumns.addAll(s.weights());
     }
-    // the lowest and highest ids are found on (id, weight); the text is read once, for those only
-    List<String> lowIds = topIds(shards, col(Columns.WEIGHT).asc());
-    List<String> highIds = topIds(shards, col(Columns.WEIGHT).desc());
+    // the lowest and highest ids and the ties at both ends come from one pass over (id, weight);
+    // the text is read once, for those documents only
+    Extremes ex = extremes(shards);
+    List<String> lowIds = ex.lowIds();
+    List<String> highIds = ex.highIds();
     Map<String, Row> topRows = topRows(shards, lowIds, highIds);
     List<ReportData.Doc> lowest = docs(lowIds.stream().map(topRows::get).toList(), scored);
     List<ReportData.Doc> highest = docs(highIds.stream().map(topRows::get).toList(), scored);
     // weighting by segments (softdedup.weighting=segmented) gives many documents the same weight
-    long[] ties = {0, 0};
-    if (!lowest.isEmpty()) {
-      Row t =
-          shards
-              .agg(
-                  functions.count(
-                      functions.when(
-                          col(Columns.WEIGHT).equalTo(lowest.get(0).weight()), functions.lit(1))),
-                  functions.count(
-                      functions.when(
-                          col(Columns.WEIGHT).equalTo(highest.get(0).weight()), functions.lit(1))))
-              .first();
-      ties = new long[] {t.getLong(0), t.getLong(1)};
-    }
+    long[] ties = {ex.atMin(), ex.atMax()};
     List<ReportData.Group> labels = new ArrayList<>();
     if (List.of(shards.columns()).contains("label")) {
       for (Row r :
@@ -150,7 +139,7 @@ public final class Report {
         docColumns,
         lowest,
         highest,
-        rejectExamples(spark, out),
+        manifest.counts().rejectedRows() == 0 ? List.of() : rejectExamples(spark, out),
         labels,
         stageOrder(scored),
         ties[0],
@@ -255,16 +244,148 @@ public final class Report {
     return a.log() ? (v > 0 ? Math.log10(v) : Double.NaN) : v;
   }
 
-  /** The ids of the first TOP_DOCS documents by weight (then id), read from two columns. */
-  private static List<String> topIds(Dataset<Row> shards, org.apache.spark.sql.Column weight) {
-    return shards
-        .select(col(Columns.ID).cast("string").as(Columns.ID), col(Columns.WEIGHT))
-        .orderBy(weight, col(Columns.ID).asc())
-        .limit(TOP_DOCS)
-        .collectAsList()
-        .stream()
-        .map(r -> r.getString(0))
-        .toList();
+  /**
+   * The TOP_DOCS lowest-weight ids (by weight, then id) and the TOP_DOCS highest (by weight
+   * descending, then id), and how many documents have the lowest and the highest weight. Ids
+   * compare by code point, as Spark orders strings; documents without a weight are left out.
+   */
+  record Extremes(List<String> lowIds, List<String> highIds, long atMin, long atMax) {}
+
+  static Extremes extremes(Dataset<Row> shards) {
+    Ends ends =
+        shards
+            .select(col(Columns.ID).cast("string"), col(Columns.WEIGHT).cast("double"))
+            .javaRDD()
+            .treeAggregate(new Ends(TOP_DOCS), Ends::add, Ends::merge, 2);
+    return ends.result();
+  }
+
+  /** Running state of {@link #extremes}: bounded heaps at both ends, min and max with counts. */
+  static final class Ends implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * (weight, id) with ids by code point; weights ascending (the low list) or descending (the high
+     * list); {@code worstFirst} reverses it for the bounded heaps, whose head is dropped. A class,
+     * not a record: the aggregate travels with Kryo, which cannot write records.
+     */
+    static final class Order implements java.util.Comparator<Object[]>, java.io.Serializable {
+      private static final long serialVersionUID = 1L;
+      private final boolean highFirst;
+      private final boolean worstFirst;
+
+      Order(boolean highFirst, boolean worstFirst) {
+        this.highFirst = highFirst;
+        this.worstFirst = worstFirst;
+      }
+
+      @Override
+      public int compare(Object[] a, Object[] b) {
+        int c = Double.compare((Double) a[0], (Double) b[0]);
+        if (highFirst) {
+          c = -c;
+        }
+        if (c == 0) {
+          c = compareCodePoints((String) a[1], (String) b[1]);
+        }
+        return worstFirst ? -c : c;
+      }
+    }
+
+    private final int k;
+    private final java.util.PriorityQueue<Object[]> low;
+    private final java.util.PriorityQueue<Object[]> high;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
+    private long atMin;
+    private long atMax;
+
+    Ends(int k) {
+      this.k = k;
+      this.low = new java.util.PriorityQueue<>(new Order(false, true));
+      this.high = new java.util.PriorityQueue<>(new Order(true, true));
+    }
+
+    static int compareCodePoints(String a, String b) {
+      int i = 0;
+      int j = 0;
+      while (i < a.length() && j < b.length()) {
+        int x = a.codePointAt(i);
+        int y = b.codePointAt(j);
+        if (x != y) {
+          return Integer.compare(x, y);
+        }
+        i += Character.charCount(x);
+        j += Character.charCount(y);
+      }
+      return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    static Ends add(Ends acc, Row r) {
+      if (!r.isNullAt(1) && !Double.isNaN(r.getDouble(1))) {
+        acc.offer(r.getDouble(1), r.getString(0));
+      }
+      return acc;
+    }
+
+    private void offer(double w, String id) {
+      Object[] e = {w, id};
+      keepLow(e);
+      keepHigh(e);
+      if (w < min) {
+        min = w;
+        atMin = 0;
+      }
+      if (w == min) {
+        atMin++;
+      }
+      if (w > max) {
+        max = w;
+        atMax = 0;
+      }
+      if (w == max) {
+        atMax++;
+      }
+    }
+
+    static Ends merge(Ends a, Ends b) {
+      Ends out = new Ends(a.k);
+      for (Ends x : new Ends[] {a, b}) {
+        x.low.forEach(out::keepLow);
+        x.high.forEach(out::keepHigh);
+      }
+      out.min = Math.min(a.min, b.min);
+      out.max = Math.max(a.max, b.max);
+      out.atMin = (a.min == out.min ? a.atMin : 0) + (b.min == out.min ? b.atMin : 0);
+      out.atMax = (a.max == out.max ? a.atMax : 0) + (b.max == out.max ? b.atMax : 0);
+      return out;
+    }
+
+    private void keepLow(Object[] e) {
+      low.add(e);
+      if (low.size() > k) {
+        low.poll();
+      }
+    }
+
+    private void keepHigh(Object[] e) {
+      high.add(e);
+      if (high.size() > k) {
+        high.poll();
+      }
+    }
+
+    Extremes result() {
+      List<Object[]> l = new ArrayList<>(low);
+      l.sort(new Order(false, false));
+      List<Object[]> h = new ArrayList<>(high);
+      h.sort(new Order(true, false));
+      return new Extremes(
+          l.stream().map(e -> (String) e[1]).toList(),
+          h.stream().map(e -> (String) e[1]).toList(),
+          l.isEmpty() ? 0 : atMin,
+          h.isEmpty() ? 0 : atMax);
+    }
   }
 
   /** id → (id, domain, n_tokens, weight, text snippet) of the given documents, in one scan. */
