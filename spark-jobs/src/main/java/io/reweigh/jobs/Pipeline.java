@@ -448,7 +448,7 @@ public final class Pipeline {
    * Writes the classified rows into kind=docs/ and kind=rejects/. A partitioned write sorts every
    * row of a task by the partition column first (137 MB of text on the benchmark corpus) unless
    * Spark may keep one open file per value; there are two values, so each task writes both files
-   * side by side, rows in input order (docs/benchmarks.md, "Overhead of a run").
+   * side by side, rows in input order (docs/benchmarks.md, "Fewer Spark jobs per run").
    */
   private static void writeIngest(Dataset<Row> rows, Path where) {
     withSqlConf(

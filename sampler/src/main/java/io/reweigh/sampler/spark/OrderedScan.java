@@ -95,7 +95,7 @@ final class OrderedScan {
                     }
                     v[r.length()] = state[0]++;
                     v[r.length() + 1] = state[1];
-                    state[1] += r.getLong(sizeIdx);
+                    state[1] = Math.addExact(state[1], r.getLong(sizeIdx));
                     return RowFactory.create(v);
                   });
             },
