@@ -28,39 +28,86 @@ public final class UnicodeTokenizer implements Tokenizer {
     return java.util.Map.of("kind", "unicode", "lowercase", lowercase);
   }
 
+  /** What an ASCII character is: skipped (space, control), part of a word, or a token alone. */
+  private static final byte SKIP = 0;
+
+  private static final byte WORD = 1;
+  private static final byte ALONE = 2;
+
+  /**
+   * The class of each ASCII character, from the same predicates as the code-point path below (so
+   * the two cannot disagree): one array load per character instead of four table-lookup calls. On
+   * the benchmark corpus of docs/benchmarks.md the tokenizer was half of the ingest write job's
+   * samples while the JIT was still warming up ("The tokenizer's ASCII path").
+   */
+  private static final byte[] ASCII = new byte[128];
+
+  static {
+    for (int c = 0; c < 128; c++) {
+      ASCII[c] = isSkipped(c) ? SKIP : isWordChar(c) && !isSingleCharScript(c) ? WORD : ALONE;
+    }
+  }
+
   @Override
   public void forEachToken(CharSequence text, TokenSink sink) {
     final int n = text.length();
     int i = 0;
     while (i < n) {
-      int cp = Character.codePointAt(text, i);
-      int len = Character.charCount(cp);
-      if (Character.isWhitespace(cp) || Character.isSpaceChar(cp) || Character.isISOControl(cp)) {
-        i += len;
+      char ch = text.charAt(i);
+      byte kind;
+      int len = 1;
+      if (ch < 128) {
+        kind = ASCII[ch];
+      } else {
+        int cp = Character.codePointAt(text, i);
+        len = Character.charCount(cp);
+        kind = isSkipped(cp) ? SKIP : isWordChar(cp) && !isSingleCharScript(cp) ? WORD : ALONE;
+      }
+      int start = i;
+      i += len;
+      if (kind == SKIP) {
         continue;
       }
-      if (isWordChar(cp) && !isSingleCharScript(cp)) {
-        int start = i;
-        i += len;
-        while (i < n) {
-          int c2 = Character.codePointAt(text, i);
-          if (!isWordChar(c2) || isSingleCharScript(c2)) {
-            break;
-          }
-          i += Character.charCount(c2);
+      // a word runs on over word characters; punctuation, symbols and characters of scripts
+      // without spaces are one token each, with any combining marks that follow them
+      i = kind == WORD ? wordEnd(text, i, n) : marksEnd(text, i, n);
+      sink.token(text, start, i);
+    }
+  }
+
+  private static int wordEnd(CharSequence text, int i, int n) {
+    while (i < n) {
+      char c = text.charAt(i);
+      if (c < 128) {
+        if (ASCII[c] != WORD) {
+          break;
         }
-        sink.token(text, start, i);
+        i++;
       } else {
-        // punctuation, symbols, and characters of scripts without spaces: one token each,
-        // including any combining marks that follow them
-        int start = i;
-        i += len;
-        while (i < n && isMark(Character.codePointAt(text, i))) {
-          i += Character.charCount(Character.codePointAt(text, i));
+        int cp = Character.codePointAt(text, i);
+        if (!isWordChar(cp) || isSingleCharScript(cp)) {
+          break;
         }
-        sink.token(text, start, i);
+        i += Character.charCount(cp);
       }
     }
+    return i;
+  }
+
+  private static int marksEnd(CharSequence text, int i, int n) {
+    // no ASCII character is a combining mark
+    while (i < n && text.charAt(i) >= 128) {
+      int cp = Character.codePointAt(text, i);
+      if (!isMark(cp)) {
+        break;
+      }
+      i += Character.charCount(cp);
+    }
+    return i;
+  }
+
+  private static boolean isSkipped(int cp) {
+    return Character.isWhitespace(cp) || Character.isSpaceChar(cp) || Character.isISOControl(cp);
   }
 
   @Override
