@@ -86,8 +86,12 @@ public final class ScoreMap implements Serializable {
 
   /** A document's score: the sum of its positions' ln P, in fixed point. */
   public DocScore score(long[] tokens, int n) {
-    long[] sum = {0};
-    NGrams.forEachGram(tokens, n, key -> sum[0] += get(key));
-    return new DocScore(sum[0], NGrams.positions(tokens.length));
+    // every key first, then the lookups back to back (NGrams.gramKeys)
+    long[] keys = NGrams.gramKeys(tokens, n);
+    long sum = 0;
+    for (long key : keys) {
+      sum += get(key);
+    }
+    return new DocScore(sum, keys.length);
   }
 }

@@ -102,7 +102,9 @@ class GramTablesTest {
             top.add(s[order - 1]);
           });
       List<Long> walked = new ArrayList<>();
-      NGrams.forEachGram(tokens, n, walked::add);
+      for (long key : NGrams.gramKeys(tokens, n)) {
+        walked.add(key);
+      }
       assertEquals(top, walked);
       assertEquals(NGrams.positions(tokens.length), walked.size());
     }
@@ -127,6 +129,35 @@ class GramTablesTest {
         DocScore want = ref.score(d);
         DocScore got = p.logProbs().score(d, n);
         assertEquals(want, got, "order " + n);
+      }
+    }
+  }
+
+  /**
+   * Documents longer than the block of positions whose keys are computed before they are put
+   * (1,024) count as the reference model does: the blocks end mid-document, one and several times.
+   */
+  @Test
+  void documentsLongerThanOneBlockCountAsTheReferenceModel() {
+    Random r = new Random(11);
+    List<long[]> docs = new ArrayList<>();
+    for (int len : new int[] {1023, 1024, 1025, 2047, 2048, 5000, 3}) {
+      long[] d = new long[len];
+      for (int i = 0; i < len; i++) {
+        d[i] = 1 + r.nextInt(40); // few distinct tokens: grams repeat across block ends
+      }
+      docs.add(d);
+    }
+    for (int n : new int[] {1, 3, 4}) {
+      KneserNeyModel ref = KneserNeyModel.train(docs, n);
+      GramTables t = new GramTables(n, 16);
+      docs.forEach(t::add);
+      GramTables.Probabilities p = t.probabilities();
+      for (int k = 1; k <= n; k++) {
+        assertEquals((long) ref.distinct(k), p.orders().get(k - 1).get("distinct"));
+      }
+      for (long[] d : docs) {
+        assertEquals(ref.score(d), p.logProbs().score(d, n), "order " + n);
       }
     }
   }
