@@ -39,7 +39,9 @@ final class HeadPass {
     /** ℓ = mean over the samples of ℓ_b (the plain per-batch training objective). */
     MEAN_OF_SAMPLES,
     /** ℓ = mean over every target in the batch (proxy LM training). */
-    PER_TOKEN
+    PER_TOKEN,
+    /** ℓ = Σ_b r_b Σ_t ℓ_bt with given row weights r (DoReMi's domain-weighted objective). */
+    ROW_WEIGHTS
   }
 
   private HeadPass(double[] loss, NDArray dh, double[] ghost, NDArray dw, NDArray db) {
@@ -57,6 +59,22 @@ final class HeadPass {
       Scale scale,
       boolean ghostNorms,
       boolean weightGrads) {
+    return run(m, hidden, batch, scale, ghostNorms, weightGrads, null);
+  }
+
+  /** The training pass of a weighted objective (Scale.ROW_WEIGHTS), weight gradients summed. */
+  static HeadPass run(ProxyLm m, NDArray hidden, Sequences.Batch batch, double[] rowWeights) {
+    return run(m, hidden, batch, Scale.ROW_WEIGHTS, false, true, rowWeights);
+  }
+
+  private static HeadPass run(
+      ProxyLm m,
+      NDArray hidden,
+      Sequences.Batch batch,
+      Scale scale,
+      boolean ghostNorms,
+      boolean weightGrads,
+      double[] rowWeights) {
     NDManager bm = batch.ids().getManager();
     long b = hidden.getShape().get(0);
     long t = hidden.getShape().get(1);
@@ -87,6 +105,7 @@ final class HeadPass {
             case PER_SAMPLE_WINDOW -> t;
             case MEAN_OF_SAMPLES -> n * b;
             case PER_TOKEN -> total;
+            case ROW_WEIGHTS -> 1;
           };
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
@@ -101,7 +120,9 @@ final class HeadPass {
           l -= maskAll[(int) (i * t + j)] * Math.log(Math.max(py[j], Float.MIN_NORMAL));
         }
         loss[i] = l / n;
-        NDArray g = p.subi(tgt.oneHot(v)).muli(mask.div((float) div).expandDims(-1));
+        NDArray rowMask =
+            scale == Scale.ROW_WEIGHTS ? mask.mul((float) rowWeights[i]) : mask.div((float) div);
+        NDArray g = p.subi(tgt.oneHot(v)).muli(rowMask.expandDims(-1));
         dh.set(new NDIndex(i), g.matMul(wt));
         if (ghostNorms) {
           ghost[i] =
@@ -115,5 +136,37 @@ final class HeadPass {
       }
     }
     return new HeadPass(loss, dh, ghost, dw, db);
+  }
+
+  /**
+   * Each target's loss −log p(y_t), [rows][positions], 0 where the mask is 0: no gradients, one
+   * row's [T,V] logits at a time.
+   */
+  static float[][] tokenLosses(ProxyLm m, NDArray hidden, Sequences.Batch batch) {
+    long b = hidden.getShape().get(0);
+    int t = (int) hidden.getShape().get(1);
+    NDArray w = m.param("head.w").stopGradient();
+    NDArray bias = m.param("head.b").stopGradient();
+    float[] maskAll = batch.mask().toFloatArray();
+    float[][] out = new float[(int) b][t];
+    for (int i = 0; i < b; i++) {
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        float[] lp =
+            hidden
+                .get(i)
+                .stopGradient()
+                .matMul(w)
+                .addi(bias)
+                .logSoftmax(-1)
+                .gather(batch.targets().get(i).expandDims(-1), -1)
+                .squeeze(-1)
+                .toFloatArray();
+        for (int j = 0; j < t; j++) {
+          out[i][j] = maskAll[i * t + j] == 0 ? 0f : -lp[j];
+        }
+      }
+    }
+    return out;
   }
 }

@@ -198,6 +198,17 @@ public final class ProxyLm implements ScoringModel {
     return SelfInfluence.batched(this, batch, layers, norm);
   }
 
+  /**
+   * Each target's loss −log p(y_t) on a batch, [rows][positions], 0 where masked (no gradients:
+   * DoReMi's reference model, docs/evaluation.md).
+   */
+  public float[][] tokenLosses(Sequences.Batch b) {
+    try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+      scope.suppressNotUsedWarning();
+      return HeadPass.tokenLosses(this, hidden(b.ids(), null).stopGradient(), b);
+    }
+  }
+
   /** Final hidden states [B,T,d] (after the last layer norm), the LM head's input. */
   public NDArray hidden(NDArray ids, Forward f) {
     long b = ids.getShape().get(0);

@@ -76,6 +76,16 @@ public final class ProxyTrainer {
   }
 
   /**
+   * Per-row weights of one step's objective ℓ = Σ_i r_i Σ_t ℓ_it (e.g. DoReMi's domain weights
+   * divided by each domain's tokens in the batch), decided after the forward pass from the proxy's
+   * own per-token losses ({@code tokenLoss[row][position]}, 0 where masked).
+   */
+  @FunctionalInterface
+  public interface RowWeights {
+    double[] rows(int step, List<int[]> batch, Sequences.Batch tensors, float[][] tokenLoss);
+  }
+
+  /**
    * The training loop: {@code steps} Adam steps on the batches {@code batches} supplies (each of
    * {@code rows} sequences), with the learning rate {@code schedule} gives; {@code hook} runs after
    * each step. Returns the token-weighted mean training loss of each step.
@@ -88,29 +98,90 @@ public final class ProxyTrainer {
       Schedule schedule,
       StepHook hook,
       String learningRateKey) {
-    int positions = m.config().context();
-    Map<String, NDArray[]> state = new LinkedHashMap<>();
-    for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) {
-      e.getValue().setRequiresGradient(true);
-      state.put(e.getKey(), new NDArray[] {e.getValue().zerosLike(), e.getValue().zerosLike()});
+    try (Run run = new Run(m, rows, batches, schedule, hook, learningRateKey, null)) {
+      run.advance(steps);
+      return run.curve();
     }
-    double b1 = 0.9;
-    double b2 = 0.999;
-    double[] curve = new double[steps];
-    NDManager bm = m.manager().newSubManager();
-    Map<String, NDArray> headGrads = new LinkedHashMap<>();
-    try {
-      for (int step = 1; step <= steps; step++) {
+  }
+
+  /**
+   * A training run that can stop and go on (successive halving trains a candidate a few steps, then
+   * more): the model's Adam state lives here between {@link #advance} calls. Steps are numbered
+   * from 1; {@link #close} releases the state and switches the parameters' gradients off.
+   */
+  public static final class Run implements AutoCloseable {
+    private static final double B1 = 0.9;
+    private static final double B2 = 0.999;
+    private final ProxyLm m;
+    private final int rows;
+    private final Batches batches;
+    private final Schedule schedule;
+    private final StepHook hook;
+    private final String learningRateKey;
+    private final RowWeights weights;
+    private final Map<String, NDArray[]> state = new LinkedHashMap<>();
+    private final Map<String, NDArray> headGrads = new LinkedHashMap<>();
+    private final NDManager bm;
+    private final List<Double> curve = new ArrayList<>();
+    private int step;
+
+    /** {@code weights} null: every target of a batch alike (the mean over the batch's tokens). */
+    public Run(
+        ProxyLm m,
+        int rows,
+        Batches batches,
+        Schedule schedule,
+        StepHook hook,
+        String learningRateKey,
+        RowWeights weights) {
+      this.m = m;
+      this.rows = rows;
+      this.batches = batches;
+      this.schedule = schedule;
+      this.hook = hook;
+      this.learningRateKey = learningRateKey;
+      this.weights = weights;
+      for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) {
+        e.getValue().setRequiresGradient(true);
+        state.put(e.getKey(), new NDArray[] {e.getValue().zerosLike(), e.getValue().zerosLike()});
+      }
+      this.bm = m.manager().newSubManager();
+    }
+
+    /** Steps done so far. */
+    public int step() {
+      return step;
+    }
+
+    /** The training loss of every step done so far. */
+    public double[] curve() {
+      return curve.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** Trains until {@code toStep} steps are done. */
+    public void advance(int toStep) {
+      int positions = m.config().context();
+      while (step < toStep) {
+        step++;
         List<int[]> batch = batches.batch(step);
         double lr = schedule.learningRate(step);
+        double loss;
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
           Sequences.Batch b = Sequences.batch(bm, batch, rows, positions);
-          curve[step - 1] =
+          loss =
               DjlRuntime.withGradients(
                   gc -> {
                     NDArray h = m.hidden(b.ids(), null);
-                    HeadPass head = HeadPass.run(m, h, b, HeadPass.Scale.PER_TOKEN, false, true);
+                    HeadPass head =
+                        weights == null
+                            ? HeadPass.run(m, h, b, HeadPass.Scale.PER_TOKEN, false, true)
+                            : HeadPass.run(
+                                m,
+                                h,
+                                b,
+                                weights.rows(
+                                    step, batch, b, HeadPass.tokenLosses(m, h.stopGradient(), b)));
                     gc.backward(h.mul(head.dHidden).sum());
                     headGrads.put("head.w", head.dWeight);
                     headGrads.put("head.b", head.dBias);
@@ -128,16 +199,16 @@ public final class ProxyTrainer {
                     }
                     return sum / tokens;
                   });
-          if (!Double.isFinite(curve[step - 1])) {
+          if (!Double.isFinite(loss)) {
             throw new IllegalStateException(
                 "proxy LM training diverged: loss "
-                    + curve[step - 1]
+                    + loss
                     + " at step "
                     + step
                     + "; lower "
                     + learningRateKey);
           }
-          update(m, state, headGrads, step, lr, b1, b2, learningRateKey);
+          update(m, state, headGrads, step, lr, B1, B2, learningRateKey);
         }
         for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) {
           try (NDScope sc = new NDScope()) {
@@ -148,9 +219,13 @@ public final class ProxyTrainer {
             }
           }
         }
-        hook.afterStep(step, lr, curve[step - 1], m);
+        curve.add(loss);
+        hook.afterStep(step, lr, loss, m);
       }
-    } finally {
+    }
+
+    @Override
+    public void close() {
       for (NDArray p : m.parameters().values()) {
         p.setRequiresGradient(false);
       }
@@ -160,7 +235,6 @@ public final class ProxyTrainer {
       }
       bm.close();
     }
-    return curve;
   }
 
   private static void update(

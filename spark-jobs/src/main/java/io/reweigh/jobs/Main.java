@@ -28,7 +28,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The reweigh command line: demo, run, validate, report, explain, evaluate, generate, config-doc.
+ * The reweigh command line: demo, run, validate, report, explain, evaluate, tune, generate,
+ * config-doc.
  */
 @Command(
     name = "reweigh",
@@ -43,6 +44,7 @@ import picocli.CommandLine.Option;
       Main.ReportCommand.class,
       Main.ExplainCommand.class,
       Main.EvaluateCommand.class,
+      Main.TuneCommand.class,
       Main.ConfigDoc.class
     },
     exitCodeOnInvalidInput = 2,
@@ -435,6 +437,20 @@ public final class Main implements Callable<Integer> {
     Integer steps;
 
     @Option(
+        names = "--seeds",
+        paramLabel = "N",
+        description =
+            "Training runs per arm (evaluate.seeds, default 3): ratios get a 95% interval across"
+                + " them.")
+    Integer seeds;
+
+    @Option(
+        names = "--quick",
+        description =
+            "A quick look: one seed (no interval, not a verdict) and a quarter of the steps.")
+    boolean quick;
+
+    @Option(
         names = "--arms",
         paramLabel = "A,B,...",
         description = "uniform, weighted, a signal's name, resampled (default: uniform,weighted).")
@@ -446,8 +462,15 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
       List<String> sets = new ArrayList<>();
+      if (quick) {
+        sets.add("evaluate.seeds=1");
+        sets.add("evaluate.steps=" + Math.max(1, Keys.EVAL_STEPS.defaultValue() / 4));
+      }
       if (steps != null) {
         sets.add("evaluate.steps=" + steps);
+      }
+      if (seeds != null) {
+        sets.add("evaluate.seeds=" + seeds);
       }
       if (arms != null) {
         sets.add("evaluate.arms=\"" + arms + "\"");
@@ -459,7 +482,53 @@ public final class Main implements Callable<Integer> {
       var out =
           new io.reweigh.jobs.stage.OutputDir(output, spark.sparkContext().hadoopConfiguration());
       var r = io.reweigh.jobs.evaluate.Evaluate.run(spark, out, eval, sets, progress);
-      System.out.print(io.reweigh.jobs.evaluate.Evaluate.table(r.summary(), out));
+      System.out.print(io.reweigh.jobs.evaluate.EvaluationTable.of(r.summary(), out));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "tune",
+      mixinStandardHelpOptions = true,
+      description =
+          "Find weights that help on held-out text: DoReMi's domain mixture (with a domain column),"
+              + " then the signals' exponents by successive halving, chosen on one half of the"
+              + " held-out documents and reported on the other; writes tuning/tuned.conf for"
+              + " reweigh run -c.")
+  static final class TuneCommand implements Callable<Integer> {
+    @CommandLine.Parameters(paramLabel = "OUT", description = "Output folder of a finished run.")
+    String output;
+
+    @Option(
+        names = "--eval",
+        required = true,
+        paramLabel = "PATH",
+        description =
+            "Held-out documents (JSONL or Parquet, the run's text field) like the text the model"
+                + " should be good at; split by a seeded hash of id into a tuning and a reporting"
+                + " half.")
+    String eval;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Training steps per run.")
+    Integer steps;
+
+    /** The run's config comes from OUT/manifest.json; --set changes evaluate.*, tune.* on top. */
+    @CommandLine.Mixin SetOptions opts;
+
+    @Override
+    public Integer call() {
+      List<String> sets = new ArrayList<>();
+      if (steps != null) {
+        sets.add("evaluate.steps=" + steps);
+      }
+      sets.addAll(opts.sets);
+      Progress progress = opts.progress();
+      SparkSession spark = Sessions.create(opts.master);
+      progress.attach(spark.sparkContext());
+      var out =
+          new io.reweigh.jobs.stage.OutputDir(output, spark.sparkContext().hadoopConfiguration());
+      var r = io.reweigh.jobs.tune.Tune.run(spark, out, eval, sets, progress);
+      System.out.print(io.reweigh.jobs.tune.TuneTable.of(r.summary(), out));
       return 0;
     }
   }

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * manifest.json (docs/architecture.md, "Data contract"), written with snake_case names: version,
  * resolved config, input fingerprint, counts, per-stage stats, the shards and, once {@code reweigh
- * evaluate} ran, its summary (null until then).
+ * evaluate} ran, its summary (null until then), and once {@code reweigh tune} ran, its summary.
  */
 public record Manifest(
     String version,
@@ -21,12 +21,41 @@ public record Manifest(
     List<ShardWriter.SetResult> shardSets,
     List<ShardWriter.ShardInfo> shards,
     double seconds,
-    io.reweigh.jobs.evaluate.EvaluationSummary evaluation) {
+    io.reweigh.jobs.evaluate.EvaluationSummary evaluation,
+    io.reweigh.jobs.tune.TuningSummary tuning) {
 
   /** This manifest with {@code reweigh evaluate}'s summary. */
   public Manifest withEvaluation(io.reweigh.jobs.evaluate.EvaluationSummary e) {
     return new Manifest(
-        version, sparkVersion, mode, config, input, counts, stages, shardSets, shards, seconds, e);
+        version,
+        sparkVersion,
+        mode,
+        config,
+        input,
+        counts,
+        stages,
+        shardSets,
+        shards,
+        seconds,
+        e,
+        tuning);
+  }
+
+  /** This manifest with {@code reweigh tune}'s summary. */
+  public Manifest withTuning(io.reweigh.jobs.tune.TuningSummary t) {
+    return new Manifest(
+        version,
+        sparkVersion,
+        mode,
+        config,
+        input,
+        counts,
+        stages,
+        shardSets,
+        shards,
+        seconds,
+        evaluation,
+        t);
   }
 
   /** The input as planned: path as given, format, files, bytes and their fingerprint. */

@@ -280,6 +280,36 @@ public final class Pipeline {
         ingest.inputRows() == w.documents() + w.unsampled() + rejected);
   }
 
+  /**
+   * The previous manifest's {@code reweigh tune} summary when it still describes this output: the
+   * stages it weighed are committed with the same fingerprints (a rerun with tuning/tuned.conf
+   * changes only the sampler), and tuning/ is still there. Otherwise tuning/ is deleted: its
+   * candidates were weighed on stages that no longer exist.
+   */
+  private io.reweigh.jobs.tune.TuningSummary tuningStillCurrent() {
+    Path dir = out.resolve(io.reweigh.jobs.tune.TuningSummary.DIR);
+    io.reweigh.jobs.tune.TuningSummary t = null;
+    if (out.exists(out.resolve(Columns.MANIFEST)) && out.exists(dir)) {
+      try {
+        t = io.reweigh.jobs.report.Report.readManifest(out).tuning();
+      } catch (io.reweigh.core.error.ReweighException e) {
+        t = null;
+      }
+      if (t != null) {
+        for (Map.Entry<String, String> e : t.stageFingerprints().entrySet()) {
+          if (!java.util.Objects.equals(e.getValue(), runner.committedFingerprint(e.getKey()))) {
+            t = null;
+            break;
+          }
+        }
+      }
+    }
+    if (t == null) {
+      out.delete(dir);
+    }
+    return t;
+  }
+
   private Manifest manifest(Manifest.Counts counts, ShardWriter.Result written) {
     return new Manifest(
         Version.get(),
@@ -297,7 +327,8 @@ public final class Pipeline {
         written.sets(),
         written.shards(),
         Math.round((System.nanoTime() - t0) / 1e6) / 1000.0,
-        null);
+        null,
+        tuningStillCurrent());
   }
 
   /**

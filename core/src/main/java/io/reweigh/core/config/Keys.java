@@ -252,7 +252,16 @@ public final class Keys {
               "evaluate.seed",
               0L,
               ValueParser.anyLong(),
-              "Seed of the model's initial weights and of each arm's document draws."));
+              "First seed: seed i of evaluate.seeds is this + i (initial weights and draws);"
+                  + " it also seeds the held-out sample."));
+  public static final ConfigKey<Integer> EVAL_SEEDS =
+      add(
+          ConfigKey.of(
+              "evaluate.seeds",
+              3,
+              ValueParser.intRange(1, 100),
+              "Training runs per arm, one per seed; ratios are reported with their 95% interval"
+                  + " across them (1 = a quick look without an interval)."));
   public static final ConfigKey<Integer> EVAL_MIN_TOKENS =
       add(
           ConfigKey.of(
@@ -266,7 +275,8 @@ public final class Keys {
               "evaluate.max-eval-tokens",
               50_000,
               ValueParser.intRange(1, Integer.MAX_VALUE),
-              "Held-out tokens scored at most (the first ones in input order)."));
+              "Held-out tokens scored at most: a seeded sample of windows across the whole"
+                  + " held-out set."));
   public static final ConfigKey<Integer> EVAL_VOCAB =
       add(
           ConfigKey.of(
@@ -309,6 +319,56 @@ public final class Keys {
               0,
               ValueParser.intRange(0, 1024),
               "PyTorch intra-op threads of the driver while evaluating (0 = all cores)."));
+
+  // ---- reweigh tune (docs/tuning.md): DoReMi's domain mixture, then signal strengths ----
+
+  public static final ConfigKey<Double> TUNE_MAX_ARMS =
+      add(
+          ConfigKey.of(
+              "tune.max-arms",
+              8.0,
+              ValueParser.doubleRange(1, true, 1000, true),
+              "The strength search's budget in full-length training runs (successive halving:"
+                  + " most candidates stop early); DoReMi's two runs and the final report come on"
+                  + " top."));
+  public static final ConfigKey<List<Double>> TUNE_ALPHA_GRID =
+      add(
+          ConfigKey.of(
+              "tune.alpha-grid",
+              List.of(0.0, 0.5, 1.0, 2.0),
+              ValueParser.numbers(0, 100),
+              "Exponents tried for each signal's sampler.alpha (0 and the run's own value are"
+                  + " always added)."));
+  public static final ConfigKey<Integer> TUNE_MAX_CANDIDATES =
+      add(
+          ConfigKey.of(
+              "tune.max-candidates",
+              8,
+              ValueParser.intRange(2, 64),
+              "Candidates entering the search at most: uniform, the run's own setting, the learned"
+                  + " mixture alone and with the run's exponents, then a seeded sample of the"
+                  + " rest of the grid."));
+  public static final ConfigKey<Integer> TUNE_DOREMI_STEPS =
+      add(
+          ConfigKey.of(
+              "tune.doremi.steps",
+              0,
+              ValueParser.intRange(0, 10_000_000),
+              "Steps of DoReMi's reference and proxy models (0 = evaluate.steps)."));
+  public static final ConfigKey<Double> TUNE_DOREMI_ETA =
+      add(
+          ConfigKey.of(
+              "tune.doremi.eta",
+              1.0,
+              ValueParser.doubleRange(0, false, 100, true),
+              "DoReMi's step size η of the exponentiated-gradient update of the domain weights."));
+  public static final ConfigKey<Double> TUNE_DOREMI_EPSILON =
+      add(
+          ConfigKey.of(
+              "tune.doremi.epsilon",
+              1e-3,
+              ValueParser.doubleRange(0, true, 1, false),
+              "DoReMi's smoothing ε of the domain weights toward uniform."));
 
   private static final Map<String, ConfigKey<Double>> ALPHA = new LinkedHashMap<>();
 

@@ -204,6 +204,52 @@ public interface ValueParser<T> {
     };
   }
 
+  /** A non-empty list of distinct numbers in [min, max], sorted ascending. */
+  static ValueParser<List<Double>> numbers(double min, double max) {
+    return new ValueParser<>() {
+      @Override
+      public List<Double> parse(Object raw) {
+        List<?> items;
+        if (raw instanceof List<?> l) {
+          items = l;
+        } else if (raw instanceof String s) {
+          items = List.of(s.replace("[", "").replace("]", "").split(","));
+        } else {
+          throw new IllegalArgumentException();
+        }
+        java.util.TreeSet<Double> out = new java.util.TreeSet<>();
+        for (Object o : items) {
+          double v;
+          try {
+            v =
+                o instanceof Number n
+                    ? n.doubleValue()
+                    : Double.parseDouble(String.valueOf(o).trim());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException();
+          }
+          if (!(v >= min && v <= max) || !out.add(v)) {
+            throw new IllegalArgumentException();
+          }
+        }
+        if (out.isEmpty()) {
+          throw new IllegalArgumentException();
+        }
+        return List.copyOf(out);
+      }
+
+      @Override
+      public String expected() {
+        return "a non-empty list of distinct numbers from " + fmt(min) + " to " + fmt(max);
+      }
+
+      @Override
+      public String render(List<Double> value) {
+        return "[" + String.join(", ", value.stream().map(d -> fmt(d)).toList()) + "]";
+      }
+    };
+  }
+
   /** A list of distinct names, each from {@code allowed}; may be empty. */
   static ValueParser<List<String>> subsetOf(String... allowed) {
     List<String> values = List.of(allowed);

@@ -45,6 +45,11 @@ public final class Evaluation {
       }
     }
 
+    /** The same settings with another seed (one run of a multi-seed evaluation). */
+    public Settings withSeed(long other) {
+      return new Settings(shape, steps, batch, every, learningRate, warmup, other, learningRateKey);
+    }
+
     /** Next-token predictions each arm trains on. */
     public long budgetTokens() {
       return (long) steps * batch * shape.context();
@@ -73,11 +78,41 @@ public final class Evaluation {
     }
   }
 
-  /** One measurement: after {@code step} steps (0 = the untrained model). */
+  /**
+   * One measurement: after {@code step} steps (0 = the untrained model); {@code groupLoss} the mean
+   * held-out loss of each group of {@link HeldOut#groupNames()} (empty without groups).
+   */
   public record Point(
-      int step, long tokens, double learningRate, double trainLoss, double evalLoss) {
+      int step,
+      long tokens,
+      double learningRate,
+      double trainLoss,
+      double evalLoss,
+      List<Double> groupLoss) {
     public double perplexity() {
       return Math.exp(evalLoss);
+    }
+  }
+
+  /**
+   * Held-out windows ({@link Windows#window}), each scored on its own; {@code groups[i]} is window
+   * i's index into {@code groupNames} (a domain), or every window in group 0 when {@code
+   * groupNames} is empty.
+   */
+  public record HeldOut(List<int[]> windows, int[] groups, List<String> groupNames) {
+    public HeldOut {
+      if (groups.length != windows.size()) {
+        throw new IllegalArgumentException("one group per window");
+      }
+    }
+
+    public static HeldOut ungrouped(List<int[]> windows) {
+      return new HeldOut(windows, new int[windows.size()], List.of());
+    }
+
+    /** Next-token predictions the windows hold. */
+    public long targets() {
+      return Evaluation.targets(windows);
     }
   }
 
@@ -111,7 +146,7 @@ public final class Evaluation {
   /**
    * Documents packed into one stream; windows of {@code context + 1} ids, stride {@code context}.
    */
-  static final class PackedStream {
+  static final class PackedStream implements WindowSource {
     private final int[] ids;
     private final int context;
     private long next;
@@ -136,7 +171,8 @@ public final class Evaluation {
       this.context = context;
     }
 
-    int[] window() {
+    @Override
+    public int[] window() {
       int[] w = new int[context + 1];
       for (int i = 0; i <= context; i++) {
         w[i] = ids[(int) ((next + i) % ids.length)];
@@ -145,46 +181,15 @@ public final class Evaluation {
       return w;
     }
 
-    long length() {
+    @Override
+    public long length() {
       return ids.length;
     }
 
-    /** Passes through the stream that the windows handed out so far have started. */
-    int passes() {
+    @Override
+    public int passes() {
       return (int) ((next + ids.length - 1) / ids.length);
     }
-  }
-
-  /**
-   * Held-out windows: the documents packed back to back (ending with a boundary id), at most {@code
-   * maxTokens} targets, cut into windows of {@code context + 1} ids with stride {@code context};
-   * the last window may be shorter.
-   */
-  public static List<int[]> heldOutWindows(List<int[]> docs, int context, long maxTokens) {
-    long total = 1;
-    for (int[] d : docs) {
-      total += d.length;
-    }
-    int n = (int) Math.min(total, maxTokens + 1);
-    int[] flat = new int[n];
-    int at = 0;
-    for (int[] d : docs) {
-      int take = Math.min(d.length, n - at);
-      System.arraycopy(d, 0, flat, at, take);
-      at += take;
-      if (at == n) {
-        break;
-      }
-    }
-    if (at < n) {
-      flat[at] = Sequences.BOUNDARY;
-    }
-    List<int[]> out = new ArrayList<>();
-    for (int start = 0; start + 1 < n; start += context) {
-      int end = Math.min(n, start + context + 1);
-      out.add(java.util.Arrays.copyOfRange(flat, start, end));
-    }
-    return out;
   }
 
   /** Next-token predictions the windows hold. */
@@ -204,63 +209,178 @@ public final class Evaluation {
   public static ArmCurve train(
       String arm,
       List<int[]> docs,
-      List<int[]> heldOut,
+      HeldOut heldOut,
       Settings s,
       NDManager root,
       Consumer<Point> progress) {
-    PackedStream stream = new PackedStream(docs, s.shape().context());
-    List<Integer> at = s.evalSteps();
-    List<Point> points = new ArrayList<>();
-    long[] trained = {0};
-    double[] lossSum = {0};
-    int[] lossSteps = {0};
-    try (ProxyLm m = ProxyLm.create(s.shape(), root, s.seed())) {
-      Point start = new Point(0, 0, 0, Double.NaN, heldOutLoss(m, heldOut, s.batch()));
-      points.add(start);
-      progress.accept(start);
-      ProxyTrainer.train(
-          m,
-          s.steps(),
-          s.batch(),
-          step -> {
-            List<int[]> batch = new ArrayList<>(s.batch());
-            for (int i = 0; i < s.batch(); i++) {
-              batch.add(stream.window());
-            }
-            trained[0] += (long) s.batch() * s.shape().context();
-            return batch;
-          },
-          s::learningRate,
-          (step, lr, loss, model) -> {
-            lossSum[0] += loss;
-            lossSteps[0]++;
-            if (at.contains(step)) {
-              Point p =
-                  new Point(
-                      step,
-                      trained[0],
-                      lr,
-                      lossSum[0] / lossSteps[0],
-                      heldOutLoss(model, heldOut, s.batch()));
-              lossSum[0] = 0;
-              lossSteps[0] = 0;
-              points.add(p);
-              progress.accept(p);
-            }
-          },
-          s.learningRateKey());
+    try (ArmRun run =
+        new ArmRun(
+            arm,
+            new PackedStream(docs, s.shape().context()),
+            List.of(heldOut),
+            s,
+            root,
+            progress,
+            null)) {
+      run.advance(s.steps());
+      return run.curve(0);
     }
-    return new ArmCurve(arm, List.copyOf(points), trained[0], stream.length(), stream.passes());
+  }
+
+  /** Where an arm's training windows come from, one at a time. */
+  public interface WindowSource {
+    /** The next window of {@code context + 1} ids. */
+    int[] window();
+
+    /** Distinct ids the source holds. */
+    long length();
+
+    /** Passes through the source that the windows handed out so far have started. */
+    int passes();
+  }
+
+  /** An arm's drawn chunks packed into one stream ({@link PackedStream}). */
+  public static WindowSource packed(List<int[]> chunks, int context) {
+    return new PackedStream(chunks, context);
   }
 
   /**
-   * Mean next-token loss (nats) over every target of {@code windows}, in batches of {@code rows}.
+   * One arm's model in training, able to stop and go on ({@link #advance}): successive halving
+   * trains a candidate a few steps, compares, then trains the survivors further. Held-out loss is
+   * measured on each of {@code heldOuts} before training, at {@link Settings#evalSteps()} and at
+   * every step an {@link #advance} stops at; {@code progress} sees the first set's points.
    */
-  public static double heldOutLoss(ProxyLm m, List<int[]> windows, int rows) {
-    DjlRuntime.inferenceThread();
-    int positions = m.config().context();
+  public static final class ArmRun implements AutoCloseable {
+    private final String arm;
+    private final WindowSource source;
+    private final List<HeldOut> heldOuts;
+    private final Settings s;
+    private final Consumer<Point> progress;
+    private final ProxyLm model;
+    private final ProxyTrainer.Run run;
+    private final List<List<Point>> points = new ArrayList<>();
+    private final List<Integer> at;
+    private long trained;
+    private double lossSum;
+    private int lossSteps;
+    private int stopAt;
+
+    public ArmRun(
+        String arm,
+        WindowSource source,
+        List<HeldOut> heldOuts,
+        Settings s,
+        NDManager root,
+        Consumer<Point> progress,
+        ProxyTrainer.RowWeights weights) {
+      this.arm = arm;
+      this.source = source;
+      this.heldOuts = heldOuts;
+      this.s = s;
+      this.progress = progress;
+      this.at = s.evalSteps();
+      this.model = ProxyLm.create(s.shape(), root, s.seed());
+      for (int h = 0; h < heldOuts.size(); h++) {
+        points.add(new ArrayList<>());
+      }
+      measure(0, 0, Double.NaN);
+      this.run =
+          new ProxyTrainer.Run(
+              model,
+              s.batch(),
+              step -> {
+                List<int[]> batch = new ArrayList<>(s.batch());
+                for (int i = 0; i < s.batch(); i++) {
+                  batch.add(source.window());
+                }
+                trained += (long) s.batch() * s.shape().context();
+                return batch;
+              },
+              s::learningRate,
+              (step, lr, loss, m) -> {
+                lossSum += loss;
+                lossSteps++;
+                if (at.contains(step) || step == stopAt) {
+                  measure(step, lr, lossSum / lossSteps);
+                  lossSum = 0;
+                  lossSteps = 0;
+                }
+              },
+              s.learningRateKey(),
+              weights);
+    }
+
+    private void measure(int step, double lr, double trainLoss) {
+      for (int h = 0; h < heldOuts.size(); h++) {
+        Point p =
+            Evaluation.measure(step, trained, lr, trainLoss, model, heldOuts.get(h), s.batch());
+        points.get(h).add(p);
+        if (h == 0) {
+          progress.accept(p);
+        }
+      }
+    }
+
+    /** Trains until {@code toStep} steps are done (at most the settings' steps). */
+    public void advance(int toStep) {
+      if (toStep > s.steps()) {
+        throw new IllegalArgumentException(toStep + " steps of " + s.steps());
+      }
+      stopAt = toStep;
+      run.advance(toStep);
+    }
+
+    /** Steps done so far. */
+    public int step() {
+      return run.step();
+    }
+
+    /** The model as trained so far. */
+    public ProxyLm model() {
+      return model;
+    }
+
+    /** The curve measured so far on held-out set {@code heldOut}. */
+    public ArmCurve curve(int heldOut) {
+      return new ArmCurve(
+          arm, List.copyOf(points.get(heldOut)), trained, source.length(), source.passes());
+    }
+
+    @Override
+    public void close() {
+      run.close();
+      model.close();
+    }
+  }
+
+  /** A point: mean held-out loss per token over all windows and per group. */
+  static Point measure(
+      int step, long tokens, double lr, double trainLoss, ProxyLm m, HeldOut h, int rows) {
+    double[] sums = windowLosses(m, h.windows(), rows);
+    int groups = Math.max(1, h.groupNames().size());
+    double[] gs = new double[groups];
+    long[] gn = new long[groups];
     double sum = 0;
     long n = 0;
+    for (int i = 0; i < sums.length; i++) {
+      int t = h.windows().get(i).length - 1;
+      gs[h.groups()[i]] += sums[i];
+      gn[h.groups()[i]] += t;
+      sum += sums[i];
+      n += t;
+    }
+    List<Double> perGroup = new ArrayList<>();
+    for (int g = 0; g < h.groupNames().size(); g++) {
+      perGroup.add(gn[g] == 0 ? Double.NaN : gs[g] / gn[g]);
+    }
+    return new Point(step, tokens, lr, trainLoss, sum / n, List.copyOf(perGroup));
+  }
+
+  /** Summed next-token loss (nats) over the targets of each window, in batches of {@code rows}. */
+  public static double[] windowLosses(ProxyLm m, List<int[]> windows, int rows) {
+    DjlRuntime.inferenceThread();
+    int positions = m.config().context();
+    double[] out = new double[windows.size()];
     NDArray w = m.param("head.w");
     NDArray bias = m.param("head.b");
     NDManager bm = m.manager().newSubManager();
@@ -285,16 +405,15 @@ public final class Evaluation {
                       .squeeze(-1)
                       .mul(b.mask().get(r))
                       .sum();
-              sum -= lp.getFloat();
+              out[from + r] = -lp.getFloat();
             }
-            n += part.get(r).length - 1;
           }
         }
       }
     } finally {
       bm.close();
     }
-    return sum / n;
+    return out;
   }
 
   /**

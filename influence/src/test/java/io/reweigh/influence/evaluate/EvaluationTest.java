@@ -70,7 +70,7 @@ class EvaluationTest {
 
   @Test
   void identicalArmsGiveIdenticalCurvesAndEveryArmTrainsTheSameTokens() {
-    List<int[]> heldOut = Evaluation.heldOutWindows(chain(30, 2, 20, 9), SHAPE.context(), 5_000);
+    Evaluation.HeldOut heldOut = heldOut(chain(30, 2, 20, 9));
     List<int[]> docs = chain(50, 2, 20, 1);
     Evaluation.ArmCurve a = Evaluation.train("a", docs, heldOut, SETTINGS, root, p -> {});
     Evaluation.ArmCurve b = Evaluation.train("b", docs, heldOut, SETTINGS, root, p -> {});
@@ -88,7 +88,7 @@ class EvaluationTest {
 
   @Test
   void trainingOnTheHeldOutDistributionLowersHeldOutLossMoreThanTrainingOnNoise() {
-    List<int[]> heldOut = Evaluation.heldOutWindows(chain(40, 2, 20, 77), SHAPE.context(), 5_000);
+    Evaluation.HeldOut heldOut = heldOut(chain(40, 2, 20, 77));
     Evaluation.ArmCurve clean =
         Evaluation.train("clean", chain(200, 2, 20, 5), heldOut, SETTINGS, root, p -> {});
     Evaluation.ArmCurve noise =
@@ -103,25 +103,52 @@ class EvaluationTest {
     assertTrue(reach != null && reach < SETTINGS.steps(), "clean reaches noise's final loss");
   }
 
+  /** Every window of every document, ungrouped. */
+  static Evaluation.HeldOut heldOut(List<int[]> docs) {
+    List<int[]> windows = new ArrayList<>();
+    for (int[] d : docs) {
+      for (int j = 0; j < Windows.windowCount(d.length - 1, SHAPE.context()); j++) {
+        windows.add(Windows.window(d, j, SHAPE.context()));
+      }
+    }
+    return Evaluation.HeldOut.ungrouped(windows);
+  }
+
   @Test
-  void heldOutWindowsCoverEveryTargetOnceUpToTheCap() {
-    List<int[]> docs = List.of(new int[] {1, 5, 6, 7}, new int[] {1, 8, 9});
-    List<int[]> w = Evaluation.heldOutWindows(docs, 3, 1000);
-    // stream 1 5 6 7 1 8 9 1 → 7 targets in windows of 4 ids, stride 3
-    assertEquals(7, Evaluation.targets(w));
-    assertEquals(List.of(1, 5, 6, 7), box(w.get(0)));
-    assertEquals(List.of(7, 1, 8, 9), box(w.get(1)));
-    assertEquals(List.of(9, 1), box(w.get(2)));
-    assertEquals(5, Evaluation.targets(Evaluation.heldOutWindows(docs, 3, 5)));
+  void perGroupLossesAverageToTheWholeHeldOutLoss() {
+    List<int[]> a = heldOut(chain(20, 2, 20, 5)).windows();
+    List<int[]> b = heldOut(random(20, 8)).windows();
+    List<int[]> all = new ArrayList<>(a);
+    all.addAll(b);
+    int[] groups = new int[all.size()];
+    for (int i = a.size(); i < all.size(); i++) {
+      groups[i] = 1;
+    }
+    Evaluation.HeldOut h = new Evaluation.HeldOut(all, groups, List.of("chain", "noise"));
+    Evaluation.ArmCurve c = Evaluation.train("a", chain(50, 2, 20, 1), h, SETTINGS, root, p -> {});
+    Evaluation.Point last = c.last();
+    double ta = Evaluation.targets(a);
+    double tb = Evaluation.targets(b);
+    assertEquals(
+        last.evalLoss(),
+        (last.groupLoss().get(0) * ta + last.groupLoss().get(1) * tb) / (ta + tb),
+        1e-9);
+    assertTrue(last.groupLoss().get(0) < last.groupLoss().get(1), "the chain is learnt");
+    assertEquals(
+        List.of(),
+        Evaluation.train(
+                "b", chain(50, 2, 20, 1), heldOut(chain(5, 2, 20, 3)), SETTINGS, root, p -> {})
+            .last()
+            .groupLoss());
   }
 
   @Test
   void stepsToReachInterpolatesAndSaysWhenACurveNeverGetsThere() {
     List<Evaluation.Point> curve =
         List.of(
-            new Evaluation.Point(0, 0, 0, Double.NaN, 5.0),
-            new Evaluation.Point(10, 1, 0, 1, 4.0),
-            new Evaluation.Point(20, 2, 0, 1, 3.0));
+            new Evaluation.Point(0, 0, 0, Double.NaN, 5.0, List.of()),
+            new Evaluation.Point(10, 1, 0, 1, 4.0, List.of()),
+            new Evaluation.Point(20, 2, 0, 1, 3.0, List.of()));
     assertEquals(15.0, Evaluation.stepsToReach(curve, 3.5), 1e-12);
     assertEquals(20.0, Evaluation.stepsToReach(curve, 3.0), 1e-12);
     assertEquals(0.0, Evaluation.stepsToReach(curve, 6.0), 1e-12);
@@ -136,13 +163,5 @@ class EvaluationTest {
     assertEquals(1e-3, s.learningRate(10), 1e-15);
     assertEquals(1e-4, s.learningRate(100), 1e-12);
     assertTrue(s.learningRate(50) < 1e-3 && s.learningRate(50) > 1e-4);
-  }
-
-  private static List<Integer> box(int[] a) {
-    List<Integer> out = new ArrayList<>();
-    for (int x : a) {
-      out.add(x);
-    }
-    return out;
   }
 }

@@ -144,38 +144,96 @@ public final class Report {
         stageOrder(scored),
         ties[0],
         ties[1],
-        curves(out, manifest));
+        curves(out, manifest),
+        manifest.tuning() == null
+            ? List.of()
+            : meanCurves(
+                out,
+                out.resolve(manifest.tuning().tunedConf()).getParent(),
+                "curves.csv",
+                "candidate",
+                "tuning_loss"));
   }
 
-  /** evaluation/curves.csv as one curve per arm (empty when the output was not evaluated). */
+  /**
+   * evaluation/curves.csv as one curve per arm (empty when the output was not evaluated): at each
+   * step the perplexity of the arm's mean held-out loss over its seeds.
+   */
   static List<ReportData.Curve> curves(OutputDir out, Manifest manifest) {
     if (manifest.evaluation() == null) {
       return List.of();
     }
     Path p = out.resolve(manifest.evaluation().curves());
+    return meanCurves(out, p.getParent(), p.getName(), "arm", "eval_loss");
+  }
+
+  /**
+   * A curves CSV (header named columns {@code name}, step, {@code loss}) as one curve per name: at
+   * each step the perplexity of the mean loss over the rows (seeds). Empty when the file is gone.
+   */
+  static List<ReportData.Curve> meanCurves(
+      OutputDir out, Path dir, String file, String name, String loss) {
+    Path p = new Path(dir, file);
     if (!out.exists(p)) {
       return List.of();
     }
-    Map<String, List<double[]>> byArm = new LinkedHashMap<>();
     String[] lines = out.readString(p).split("\n");
+    List<String> header = List.of(lines[0].split(","));
+    int at = header.indexOf(name);
+    int step = header.indexOf("step");
+    int value = header.indexOf(loss);
+    // name -> step -> (sum of losses, runs)
+    Map<String, java.util.TreeMap<Integer, double[]>> byName = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
-      String[] f = lines[i].split(",", -1);
-      if (f.length < 7) {
+      List<String> f = csvFields(lines[i]);
+      if (f.size() != header.size()) {
         continue;
       }
-      byArm
-          .computeIfAbsent(f[0], k -> new ArrayList<>())
-          .add(new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[6])});
+      double[] acc =
+          byName
+              .computeIfAbsent(f.get(at), k -> new java.util.TreeMap<>())
+              .computeIfAbsent(Integer.parseInt(f.get(step)), k -> new double[2]);
+      acc[0] += Double.parseDouble(f.get(value));
+      acc[1]++;
     }
-    List<ReportData.Curve> out2 = new ArrayList<>();
-    byArm.forEach(
-        (arm, pts) ->
-            out2.add(
+    List<ReportData.Curve> curves = new ArrayList<>();
+    byName.forEach(
+        (n, pts) ->
+            curves.add(
                 new ReportData.Curve(
-                    arm,
-                    pts.stream().mapToDouble(x -> x[0]).toArray(),
-                    pts.stream().mapToDouble(x -> x[1]).toArray())));
-    return out2;
+                    n,
+                    pts.keySet().stream().mapToDouble(Integer::doubleValue).toArray(),
+                    pts.values().stream().mapToDouble(a -> Math.exp(a[0] / a[1])).toArray())));
+    return curves;
+  }
+
+  /** The fields of one CSV line (RFC 4180 quotes). */
+  static List<String> csvFields(String line) {
+    List<String> out = new ArrayList<>();
+    StringBuilder f = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          f.append('"');
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          f.append(c);
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        out.add(f.toString());
+        f.setLength(0);
+      } else {
+        f.append(c);
+      }
+    }
+    out.add(f.toString());
+    return out;
   }
 
   /** ingest, each signal after its prerequisites, sampler: the order a run computes them. */
@@ -702,6 +760,14 @@ public final class Report {
 
   private static String pct(double part, double whole) {
     return whole == 0 ? "–" : String.format(Locale.ROOT, "%.2f%%", 100 * part / whole);
+  }
+
+  /** Longest label a report table shows whole (domain names and the like). */
+  static final int MAX_LABEL = 80;
+
+  /** At most {@link #MAX_LABEL} characters, an ellipsis marking a cut. */
+  static String clip(String s) {
+    return s.length() <= MAX_LABEL ? s : s.substring(0, MAX_LABEL - 1) + "…";
   }
 
   static String esc(Object o) {

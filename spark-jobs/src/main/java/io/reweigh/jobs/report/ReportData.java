@@ -17,6 +17,8 @@ import java.util.List;
  * @param highestTies documents whose final weight equals the highest
  * @param curves held-out perplexity per arm from evaluation/curves.csv (empty until {@code reweigh
  *     evaluate} ran)
+ * @param tuningCurves tuning-half perplexity per candidate from tuning/curves.csv (empty until
+ *     {@code reweigh tune} ran)
  */
 public record ReportData(
     Manifest manifest,
@@ -30,7 +32,8 @@ public record ReportData(
     List<String> stageOrder,
     long lowestTies,
     long highestTies,
-    List<Curve> curves) {
+    List<Curve> curves,
+    List<Curve> tuningCurves) {
 
   /** One arm's held-out perplexity after each measured step. */
   public record Curve(String arm, double[] steps, double[] perplexity) {}

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Renders report.html from {@link ReportData}, without Spark. One self-contained page: inline CSS
@@ -64,6 +65,7 @@ public final class ReportHtml {
     h.append(
         "<nav><a href=\"#rows\">rows</a><a href=\"#weights\">weights</a><a href=\"#scatter\">"
             + "weight vs scores</a><a href=\"#evaluation\">training outcome</a>"
+            + "<a href=\"#tuning\">tuning</a>"
             + "<a href=\"#domains\">domains</a><a href=\"#documents\">"
             + "documents</a><a href=\"#rejects\">rejects</a><a href=\"#stages\">stages</a>"
             + "<a href=\"#shards\">shards</a><a href=\"#config\">config</a></nav>");
@@ -91,6 +93,7 @@ public final class ReportHtml {
       h.append("</div>");
     }
     evaluation(h, m.evaluation(), d.curves());
+    TuningHtml.section(h, m.tuning(), d.tuningCurves());
     h.append("<h2 id=\"domains\">Domains before and after weighting</h2>");
     for (ShardWriter.SetResult set : m.shardSets()) {
       h.append(domainChart(set)).append(Report.shardSetTable(set));
@@ -144,43 +147,52 @@ public final class ReportHtml {
               + " token budget and adds held-out perplexity here (docs/evaluation.md).</p>");
       return;
     }
+    io.reweigh.jobs.evaluate.EvaluationSummary.HeldOut held = e.heldOut();
+    int seeds = e.seeds().size();
     h.append("<p class=\"note\">")
         .append(Report.esc(e.model()))
         .append(
-            String.format(Locale.ROOT, ", trained from scratch once per arm: %,d steps", e.steps()))
-        .append(
             String.format(
                 Locale.ROOT,
-                " × %d windows × %d tokens = %,d tokens per arm, seed %d. Held out: ",
+                ", trained from scratch once per arm and seed: %,d steps × %d windows × %d tokens"
+                    + " = %,d tokens per run; seeds %s. Held out: ",
+                e.steps(),
                 e.batch(),
                 e.context(),
                 e.budgetTokens(),
-                e.seed()))
+                e.seeds().stream().map(String::valueOf).collect(Collectors.joining(", "))))
         .append("<code>")
         .append(Report.esc(e.eval()))
         .append("</code>")
         .append(
             String.format(
                 Locale.ROOT,
-                ", %,d documents, %,d tokens; %,d held-out documents also in the training input"
-                    + " were left out",
-                e.evalDocuments(),
-                e.evalTokens(),
-                e.leakedDocuments()))
+                ", %,d documents, %,d tokens, of which %,d tokens in %,d windows of %,d documents"
+                    + " were scored (a seeded sample across the whole set); %,d held-out documents"
+                    + " also in the training input were left out",
+                held.documents(),
+                held.tokens(),
+                held.sampledTokens(),
+                held.sampledWindows(),
+                held.sampledDocuments(),
+                held.leakedDocuments()))
         .append(
-            e.leakedExamples().isEmpty()
+            held.leakedExamples().isEmpty()
                 ? ""
-                : " (" + Report.esc(String.join(", ", e.leakedExamples())) + ")")
-        .append(". Steps to uniform's perplexity: the step at which an arm's held-out loss first")
-        .append(" reached the uniform arm's final loss (interpolated between measurements).</p>")
+                : " (" + Report.esc(String.join(", ", held.leakedExamples())) + ")")
+        .append(". Ratios are per seed, then their mean and 95% interval across seeds; a ratio")
+        .append(" whose interval holds 1 is no measurable difference. Steps to uniform's")
+        .append(" perplexity: the step at which an arm's held-out loss first reached the uniform")
+        .append(" arm's final loss (interpolated between measurements).</p>")
         .append("<table id=\"evaluation-table\"><tr><th class=\"l\">arm</th>")
-        .append("<th class=\"l\">drawn from</th><th>documents</th><th>draws</th>")
-        .append("<th>passes</th><th>final perplexity</th><th>× uniform</th>")
-        .append("<th>best perplexity (step)</th>")
-        .append("<th>steps to uniform's perplexity</th><th>× uniform</th></tr>");
+        .append("<th class=\"l\">drawn from</th><th>documents</th>")
+        .append("<th>final perplexity</th><th>× uniform [95%]</th><th class=\"l\">verdict</th>")
+        .append("<th>steps to uniform's perplexity × uniform [95%]</th></tr>");
     for (io.reweigh.jobs.evaluate.EvaluationSummary.Arm a : e.arms()) {
       h.append("<tr data-arm=\"")
           .append(Report.esc(a.name()))
+          .append("\" data-verdict=\"")
+          .append(Report.esc(a.perplexityRatio().verdict()))
           .append("\"><td class=\"l\">")
           .append(Report.esc(a.name()))
           .append("</td><td class=\"l\">")
@@ -188,23 +200,41 @@ public final class ReportHtml {
           .append(
               String.format(
                   Locale.ROOT,
-                  "</td><td>%,d</td><td>%,d</td><td>%d</td><td>%.3f</td><td>%.3f</td>"
-                      + "<td>%.3f (%d)</td><td>%s</td><td>%s</td></tr>",
+                  "</td><td>%,d</td><td>%.3f</td><td>%s</td><td class=\"l\">%s</td>"
+                      + "<td>%s</td></tr>",
                   a.documents(),
-                  a.drawn(),
-                  a.passes(),
                   a.finalPerplexity(),
-                  a.perplexityRatio(),
-                  a.bestPerplexity(),
-                  a.bestStep(),
-                  a.stepsToBaseline() == null
-                      ? "not reached"
-                      : String.format(Locale.ROOT, "%.1f", a.stepsToBaseline()),
-                  a.stepsRatio() == null
-                      ? "–"
-                      : String.format(Locale.ROOT, "%.3f", a.stepsRatio())));
+                  Report.esc(io.reweigh.jobs.evaluate.EvaluationTable.ratio(a.perplexityRatio())),
+                  Report.esc(a.perplexityRatio().verdict()),
+                  Report.esc(io.reweigh.jobs.evaluate.EvaluationTable.steps(a, seeds))));
     }
     h.append("</table>");
+    if (!held.domains().isEmpty()) {
+      h.append("<table id=\"evaluation-domains\"><tr><th class=\"l\">held-out domain</th>");
+      for (io.reweigh.jobs.evaluate.EvaluationSummary.Arm a : e.arms()) {
+        h.append("<th>").append(Report.esc(a.name())).append("</th>");
+      }
+      h.append("</tr>");
+      for (int g = 0; g < held.domains().size(); g++) {
+        h.append("<tr><td class=\"l\">")
+            .append(Report.esc(Report.clip(held.domains().get(g))))
+            .append("</td>");
+        for (io.reweigh.jobs.evaluate.EvaluationSummary.Arm a : e.arms()) {
+          io.reweigh.jobs.evaluate.EvaluationSummary.Domain d = a.domains().get(g);
+          h.append(String.format(Locale.ROOT, "<td>%.2f", d.perplexity()));
+          if (!d.ratio().verdict().equals("baseline")) {
+            h.append(" (× ")
+                .append(Report.esc(io.reweigh.jobs.evaluate.EvaluationTable.ratio(d.ratio())))
+                .append(", ")
+                .append(Report.esc(d.ratio().verdict()))
+                .append(')');
+          }
+          h.append("</td>");
+        }
+        h.append("</tr>");
+      }
+      h.append("</table>");
+    }
     if (curves.isEmpty()) {
       h.append("<p>evaluation/curves.csv is missing.</p>");
       return;

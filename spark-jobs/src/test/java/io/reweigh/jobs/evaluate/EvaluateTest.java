@@ -114,7 +114,11 @@ class EvaluateTest {
     List<String> held = new ArrayList<>();
     SplittableRandom h = new SplittableRandom(99);
     for (int i = 0; i < 60; i++) {
-      held.add(line("held-" + i, clean(h)));
+      held.add(
+          new ObjectMapper()
+              .writeValueAsString(
+                  Map.of(
+                      "id", "held-" + i, "text", clean(h), "domain", i % 2 == 0 ? "even" : "odd")));
     }
     for (int i = 0; i < 3; i++) {
       held.add(line("leak-" + i, cleanTexts.get(i * 10)));
@@ -142,62 +146,114 @@ class EvaluateTest {
   }
 
   @Test
-  void weightedArmBeatsUniformOnThePlantedCaseAndLeakedDocumentsAreLeftOut() throws IOException {
+  void weightedArmBeatsUniformBeyondTheIntervalAndLeakedDocumentsAreLeftOut() throws IOException {
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
     int code;
     try {
       System.setOut(new PrintStream(stdout, true));
+      System.setErr(new PrintStream(stderr, true));
       code =
-          Main.execute(
-              args("--arms", "uniform,weighted,commonness", "-q"),
-              System.out,
-              new PrintStream(stderr, true));
+          Main.execute(args("--arms", "uniform,weighted", "--seeds", "3"), System.out, System.err);
     } finally {
       System.setOut(oldOut);
+      System.setErr(oldErr);
     }
     assertEquals(0, code, stderr.toString());
     OutputDir o = new OutputDir(out.toString(), spark.sparkContext().hadoopConfiguration());
     Map<String, Object> manifest = o.readJson(o.resolve(Columns.MANIFEST));
     @SuppressWarnings("unchecked")
     Map<String, Object> e = (Map<String, Object>) manifest.get("evaluation");
-    assertEquals(3, ((Number) e.get("leaked_documents")).intValue(), e.toString());
-    assertEquals(60, ((Number) e.get("eval_documents")).intValue());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> held = (Map<String, Object>) e.get("held_out");
+    assertEquals(3, ((Number) held.get("leaked_documents")).intValue(), held.toString());
+    assertEquals(60, ((Number) held.get("documents")).intValue());
+    assertEquals(List.of("even", "odd"), held.get("domains"));
+    assertEquals(List.of(0, 1, 2), e.get("seeds"));
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> arms = (List<Map<String, Object>>) e.get("arms");
-    assertEquals(
-        List.of("uniform", "weighted", "commonness"),
-        arms.stream().map(a -> a.get("name")).toList());
-    double uniform = ((Number) arms.get(0).get("final_perplexity")).doubleValue();
-    double weighted = ((Number) arms.get(1).get("final_perplexity")).doubleValue();
+    assertEquals(List.of("uniform", "weighted"), arms.stream().map(a -> a.get("name")).toList());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> ratio = (Map<String, Object>) arms.get(1).get("perplexity_ratio");
+    assertEquals("better", ratio.get("verdict"), ratio + "\n" + stdout);
+    assertTrue(((Number) ratio.get("high")).doubleValue() < 0.9, ratio.toString());
     assertTrue(
-        weighted < uniform * 0.9,
-        "weighted " + weighted + " vs uniform " + uniform + "\n" + stdout);
-    assertEquals(1.0, ((Number) arms.get(0).get("steps_ratio")).doubleValue(), 1e-9);
-    Object ratio = arms.get(1).get("steps_ratio");
-    assertTrue(ratio != null && ((Number) ratio).doubleValue() < 1.0, "steps ratio " + ratio);
-    // every arm trained the same number of tokens (the budget); the curves file holds every point
+        ((Number) ratio.get("low")).doubleValue() <= ((Number) ratio.get("mean")).doubleValue());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> base = (Map<String, Object>) arms.get(0).get("perplexity_ratio");
+    assertEquals("baseline", base.get("verdict"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> steps = (Map<String, Object>) arms.get(1).get("steps_ratio");
+    assertTrue(steps != null && ((Number) steps.get("mean")).doubleValue() < 1.0, "steps " + steps);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> runs = (List<Map<String, Object>>) arms.get(1).get("runs");
+    assertEquals(3, runs.size());
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> domains = (List<Map<String, Object>>) arms.get(1).get("domains");
+    assertEquals(List.of("even", "odd"), domains.stream().map(d -> d.get("domain")).toList());
+    // every arm and seed trained the same number of tokens (the budget)
     List<String> csv = Files.readAllLines(out.resolve("evaluation/curves.csv"));
-    assertEquals("arm,step,tokens,learning_rate,train_loss,eval_loss,eval_perplexity", csv.get(0));
-    assertEquals(1 + 3 * 7, csv.size());
+    assertEquals(
+        "arm,seed,step,tokens,learning_rate,train_loss,eval_loss,eval_perplexity", csv.get(0));
+    assertEquals(1 + 2 * 3 * 7, csv.size());
     long budget = ((Number) e.get("budget_tokens")).longValue();
     assertEquals(120L * 8 * 32, budget);
-    for (String arm : List.of("uniform", "weighted", "commonness")) {
-      assertTrue(csv.contains(lastLine(csv, arm)));
-      assertEquals(String.valueOf(budget), lastLine(csv, arm).split(",")[2]);
+    for (String arm : List.of("uniform", "weighted")) {
+      for (int seed = 0; seed < 3; seed++) {
+        assertEquals(String.valueOf(budget), lastLine(csv, arm + "," + seed).split(",")[3]);
+      }
     }
+    List<String> perDomain = Files.readAllLines(out.resolve("evaluation/domains.csv"));
+    assertEquals("arm,seed,step,domain,eval_loss,eval_perplexity", perDomain.get(0));
+    assertEquals(1 + 2 * 3 * 7 * 2, perDomain.size());
     String html = Files.readString(out.resolve(Columns.REPORT));
     assertTrue(html.contains("id=\"evaluation-curves\""), "chart in the report");
     assertTrue(html.contains("data-arm=\"weighted\""));
+    assertTrue(html.contains("id=\"evaluation-domains\""));
     assertTrue(stdout.toString().contains("leaked from the training input"), stdout.toString());
+    assertTrue(stdout.toString().contains("better"), stdout.toString());
+    // progress: step k/N with an ETA over every run of the command
+    assertTrue(
+        stderr.toString().contains("weighted seed 2, step 120/120, train loss"), stderr.toString());
+    assertTrue(stderr.toString().contains("100% of 720 steps"), stderr.toString());
+    assertTrue(stderr.toString().contains("ETA"), stderr.toString());
 
     // deterministic: the uniform arm alone, again, draws and trains the same curve
-    assertEquals(0, Main.execute(args("--arms", "uniform", "-q"), System.out, System.err));
+    assertEquals(
+        0, Main.execute(args("--arms", "uniform", "--seeds", "1", "-q"), System.out, System.err));
     List<String> again = Files.readAllLines(out.resolve("evaluation/curves.csv"));
     assertEquals(
-        csv.stream().filter(l -> l.startsWith("uniform,")).toList(),
+        csv.stream().filter(l -> l.startsWith("uniform,0,")).toList(),
         again.subList(1, again.size()));
+  }
+
+  @Test
+  void aQuickLookIsOneSeedAndSaysItIsNoVerdict() throws IOException {
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    PrintStream oldOut = System.out;
+    int code;
+    try {
+      System.setOut(new PrintStream(stdout, true));
+      // without the test's evaluate.steps: an explicit --set would win over --quick's steps
+      List<String> a = new ArrayList<>(List.of(args("--quick", "-q")));
+      int at = a.indexOf("evaluate.steps=120");
+      a.remove(at);
+      a.remove(at - 1);
+      code = Main.execute(a.toArray(String[]::new), System.out, System.err);
+    } finally {
+      System.setOut(oldOut);
+    }
+    assertEquals(0, code);
+    assertTrue(
+        stdout.toString().contains("one seed: no interval, not a verdict"), stdout.toString());
+    OutputDir o = new OutputDir(out.toString(), spark.sparkContext().hadoopConfiguration());
+    Map<String, Object> manifest = o.readJson(o.resolve(Columns.MANIFEST));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> e = (Map<String, Object>) manifest.get("evaluation");
+    assertEquals(List.of(0), e.get("seeds"));
+    assertEquals(100, ((Number) e.get("steps")).intValue(), "a quarter of the default 400 steps");
   }
 
   @Test
@@ -226,10 +282,10 @@ class EvaluateTest {
     assertTrue(err.toString().contains("no uniform arm"), err.toString());
   }
 
-  private static String lastLine(List<String> csv, String arm) {
+  private static String lastLine(List<String> csv, String prefix) {
     String last = null;
     for (String l : csv) {
-      if (l.startsWith(arm + ",")) {
+      if (l.startsWith(prefix + ",")) {
         last = l;
       }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.reweigh.core.demo.DemoCorpus;
 import io.reweigh.core.stage.StageStats;
 import io.reweigh.jobs.Manifest;
+import io.reweigh.jobs.evaluate.EvaluationSummary;
 import io.reweigh.sampler.DomainStats;
 import io.reweigh.sampler.spark.ShardWriter;
 import java.util.LinkedHashMap;
@@ -69,6 +70,7 @@ public class ReportHtmlTest {
         List.of(set),
         shards,
         20.5,
+        null,
         null);
   }
 
@@ -94,6 +96,7 @@ public class ReportHtmlTest {
         List.of("ingest", "commonness", "sampler"),
         1,
         1234,
+        List.of(),
         List.of());
   }
 
@@ -137,41 +140,51 @@ public class ReportHtmlTest {
   @Test
   void trainingOutcomeSectionShowsEveryArmAndItsCurvesOrSaysItWasNotMeasured() {
     assertTrue(ReportHtml.render(data()).contains("Not measured. <code>reweigh evaluate"));
+    var weightedRatio = new EvaluationSummary.Ratio(0.819, 0.80, 0.84, "better");
     var e =
-        new io.reweigh.jobs.evaluate.EvaluationSummary(
+        new EvaluationSummary(
             HOSTILE,
-            70,
-            2,
-            3,
-            List.of(HOSTILE),
-            65,
-            5_000,
+            new EvaluationSummary.HeldOut(
+                70, 2, 3, List.of(HOSTILE), 65, 5_000, 40, 160, 4_800, 0, List.of("web", HOSTILE)),
             "shards",
             120,
             8,
             32,
             30_720,
-            0,
+            List.of(0L, 1L, 2L),
             "a small model",
             "uniform",
             List.of(
-                new io.reweigh.jobs.evaluate.EvaluationSummary.Arm(
-                    "uniform", HOSTILE, 1000, 1200, 40_000, 1, 5.0, 148.4, 1.0, 140.0, 100, 120.0,
-                    1.0),
-                new io.reweigh.jobs.evaluate.EvaluationSummary.Arm(
+                new EvaluationSummary.Arm(
+                    "uniform",
+                    HOSTILE,
+                    1000,
+                    148.4,
+                    new EvaluationSummary.Ratio(1, 1, 1, "baseline"),
+                    new EvaluationSummary.Ratio(1, 1, 1, "baseline"),
+                    3,
+                    List.of(
+                        new EvaluationSummary.Domain(
+                            "web", 150, new EvaluationSummary.Ratio(1, 1, 1, "baseline")),
+                        new EvaluationSummary.Domain(
+                            HOSTILE, 140, new EvaluationSummary.Ratio(1, 1, 1, "baseline"))),
+                    List.of()),
+                new EvaluationSummary.Arm(
                     "weighted",
                     "shards ∝ weight",
                     990,
-                    1100,
-                    41_000,
-                    1,
-                    4.8,
                     121.5,
-                    0.819,
-                    120.0,
-                    120,
+                    weightedRatio,
                     null,
-                    null)),
+                    1,
+                    List.of(
+                        new EvaluationSummary.Domain("web", 120, weightedRatio),
+                        new EvaluationSummary.Domain(
+                            HOSTILE,
+                            139,
+                            new EvaluationSummary.Ratio(
+                                0.99, 0.95, 1.03, "no measurable difference"))),
+                    List.of())),
             "evaluation/curves.csv",
             12.5);
     ReportData d = data();
@@ -192,7 +205,8 @@ public class ReportHtmlTest {
                 new ReportData.Curve(
                     "uniform", new double[] {0, 60, 120}, new double[] {1024, 300, 148.4}),
                 new ReportData.Curve(
-                    "weighted", new double[] {0, 60, 120}, new double[] {1024, 250, 121.5})));
+                    "weighted", new double[] {0, 60, 120}, new double[] {1024, 250, 121.5})),
+            List.of());
     String html = ReportHtml.render(with);
     // from step 24 (a fifth of 120): two points per arm, 121.5 to 300 on a linear axis
     assertTrue(html.contains("From step 24 "), "the warm-up is left out of the chart");
@@ -200,8 +214,16 @@ public class ReportHtmlTest {
     assertEquals(2, html.split("<polyline").length - 1, "one line per arm");
     assertEquals(4, html.split("<circle").length - 1, "steps 60 and 120 of each arm");
     assertTrue(html.contains("data-arm=\"uniform\""));
-    assertTrue(html.contains("<td>121.500</td><td>0.819</td><td>120.000 (120)</td>"), html);
-    assertTrue(html.contains("<td>not reached</td><td>–</td>"), "weighted never reached it");
+    assertTrue(
+        html.contains(
+            "<td>121.500</td><td>0.819 [0.800, 0.840]</td><td class=\"l\">better</td>"
+                + "<td>not reached at 2 of 3 seeds</td>"),
+        html);
+    assertTrue(html.contains("data-verdict=\"better\""));
+    // per held-out domain, the domain name escaped and cut to a table cell's length
+    assertTrue(html.contains("id=\"evaluation-domains\""));
+    assertTrue(html.contains("139.00 (× 0.990 [0.950, 1.030], no measurable difference)"), html);
+    assertFalse(html.contains(HOSTILE), "a hostile domain name is escaped");
     assertTrue(html.contains("3 held-out documents also in the training input"));
     assertFalse(html.contains("<script"));
     assertFalse(html.contains("Not measured"));
