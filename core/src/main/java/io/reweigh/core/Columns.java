@@ -33,6 +33,9 @@ public final class Columns {
   /** reweigh evaluate's curves and summary (docs/evaluation.md). */
   public static final String EVALUATION_DIR = "evaluation";
 
+  /** reweigh tune's tuned.conf and evidence (docs/tuning.md). */
+  public static final String TUNING_DIR = "tuning";
+
   public static final String COMMITTED = "_COMMITTED";
   public static final String STATS = "_STATS.json";
   public static final String TMP_DIR = "_tmp";

@@ -88,6 +88,7 @@ public final class OutputDir {
           Columns.MANIFEST,
           Columns.REPORT,
           Columns.EVALUATION_DIR,
+          Columns.TUNING_DIR,
           Columns.TMP_DIR);
 
   /**

@@ -25,10 +25,16 @@ public record Candidate(
   public static final String UNIFORM = "uniform";
   public static final String CURRENT = "current";
   public static final String MIXTURE = "mixture";
+  public static final String HELD_OUT_MIX = "held-out mix";
 
   public Candidate {
     alphas = Collections.unmodifiableMap(new LinkedHashMap<>(alphas));
     mixture = mixture == null ? null : Collections.unmodifiableSortedMap(new TreeMap<>(mixture));
+  }
+
+  /** Whether its mixture is the one DoReMi learns (replaced once it is learned). */
+  public boolean learnsMixture() {
+    return mixture != null && name.startsWith(MIXTURE);
   }
 
   /** Every exponent 0 and no mixture: each document alike. */
@@ -39,13 +45,16 @@ public record Candidate(
   /**
    * The candidates, at most {@code max}: uniform; the run's own exponents ("current", when they are
    * not all 0); with a learned mixture, the mixture alone and the mixture with the run's exponents;
-   * then a sample (seeded) of the rest of the grid — every combination of each signal's exponents
-   * in {@code grid} ∪ {0, the run's value}, with the mixture when there is one.
+   * with the held-out set's own domain mix ({@code heldOutMix}, null: none), that mix with the
+   * run's exponents; then a sample (seeded) of the rest of the grid — every combination of each
+   * signal's exponents in {@code grid} ∪ {0, the run's value}, with the learned mixture when there
+   * is one.
    */
   public static List<Candidate> of(
       Map<String, Double> current,
       List<Double> grid,
       SortedMap<String, Double> mixture,
+      SortedMap<String, Double> heldOutMix,
       int max,
       long seed) {
     List<Candidate> anchors = new ArrayList<>();
@@ -68,7 +77,11 @@ public record Candidate(
           rest.add(new Candidate(label(MIXTURE, a), a, mixture));
         }
       }
-    } else {
+    }
+    if (heldOutMix != null) {
+      anchors.add(new Candidate(label(HELD_OUT_MIX, current), current, heldOutMix));
+    }
+    if (mixture == null) {
       for (Map<String, Double> a : combos) {
         if (!a.equals(zero) && !a.equals(current)) {
           rest.add(new Candidate(label(null, a), a, null));

@@ -95,6 +95,7 @@ public final class Tune {
               docs.current(),
               cfg.get(Keys.TUNE_ALPHA_GRID),
               skipped == null ? placeholderMixture(domains) : null,
+              skipped == null ? heldOutMix(tuning.windows(), domains) : null,
               cfg.get(Keys.TUNE_MAX_CANDIDATES),
               s.seed());
       Halving plan = null;
@@ -215,9 +216,37 @@ public final class Tune {
   private static List<Candidate> withMixture(List<Candidate> cs, SortedMap<String, Double> mix) {
     List<Candidate> out = new ArrayList<>();
     for (Candidate c : cs) {
-      out.add(c.mixture() == null ? c : new Candidate(c.name(), c.alphas(), mix));
+      out.add(c.learnsMixture() ? new Candidate(c.name(), c.alphas(), mix) : c);
     }
     return out;
+  }
+
+  /**
+   * The tuning half's own domain mix: each training domain's share of the sampled held-out tokens
+   * (domains the held-out set lacks get 0, held-out domains without training documents are left
+   * out); null when the held-out set has no domains or none of the training domains.
+   */
+  static SortedMap<String, Double> heldOutMix(Evaluation.HeldOut held, List<String> domains) {
+    if (held.groupNames().isEmpty()) {
+      return null;
+    }
+    SortedMap<String, Double> mix = new java.util.TreeMap<>();
+    domains.forEach(d -> mix.put(d, 0.0));
+    double total = 0;
+    for (int i = 0; i < held.windows().size(); i++) {
+      String d = held.groupNames().get(held.groups()[i]);
+      if (mix.containsKey(d)) {
+        double t = held.windows().get(i).length - 1;
+        mix.merge(d, t, Double::sum);
+        total += t;
+      }
+    }
+    if (total == 0) {
+      return null;
+    }
+    double sum = total;
+    mix.replaceAll((d, t) -> t / sum);
+    return mix;
   }
 
   /** The search's state: every candidate's run per seed, its losses per rung, the choice. */
@@ -317,6 +346,8 @@ public final class Tune {
         for (int i = 0; i < plan.seeds(); i++) {
           Key key = new Key(c, i);
           Evaluation.ArmRun run = search.runs.get(key);
+          tp.runStarted(
+              candidates.get(c).name() + " seed " + seeds.get(i), run == null ? 0 : run.step());
           if (run == null) {
             run =
                 start(
@@ -333,7 +364,6 @@ public final class Tune {
                     key);
             search.runs.put(key, run);
           }
-          tp.runStarted(candidates.get(c).name() + " seed " + seeds.get(i), run.step());
           search.advance(key, run, to);
           tp.runFinished(to);
           sum += run.curve(0).last().evalLoss();
@@ -388,6 +418,8 @@ public final class Tune {
         Key key = new Key(c, i);
         Evaluation.ArmRun run = search.runs.get(key);
         if (run == null || run.step() < s.steps()) {
+          tp.runStarted(
+              cand.name() + " seed " + seeds.get(i) + " (report)", run == null ? 0 : run.step());
           if (run == null) {
             run =
                 start(
@@ -404,7 +436,6 @@ public final class Tune {
                     key);
             search.runs.put(key, run);
           }
-          tp.runStarted(cand.name() + " seed " + seeds.get(i) + " (report)", run.step());
           search.reportSteps += s.steps() - run.step();
           search.advance(key, run, s.steps());
           tp.runFinished(s.steps());

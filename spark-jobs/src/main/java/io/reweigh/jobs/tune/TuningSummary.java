@@ -41,7 +41,7 @@ public record TuningSummary(
     double seconds) {
 
   /** The folder under the output that holds tune's files. */
-  public static final String DIR = "tuning";
+  public static final String DIR = io.reweigh.core.Columns.TUNING_DIR;
 
   /**
    * DoReMi's mixture: per domain (sorted), its share of the tokens under the run's weights, the

@@ -229,6 +229,89 @@ public class ReportHtmlTest {
     assertFalse(html.contains("Not measured"));
   }
 
+  @Test
+  void tuningSectionShowsTheVerdictMixtureCandidatesAndCurvesOrSaysItWasNotRun() {
+    assertTrue(ReportHtml.render(data()).contains("Not tuned. <code>reweigh tune"));
+    var baseline = new EvaluationSummary.Ratio(1, 1, 1, "baseline");
+    var better = new EvaluationSummary.Ratio(0.9, 0.88, 0.92, "better");
+    var held =
+        new EvaluationSummary.HeldOut(40, 0, 0, List.of(), 40, 9_000, 30, 60, 4_000, 0, List.of());
+    var arm =
+        new EvaluationSummary.Arm(HOSTILE, "x", 10, 90, better, better, 3, List.of(), List.of());
+    var uniform =
+        new EvaluationSummary.Arm(
+            "uniform", "x", 10, 100, baseline, baseline, 3, List.of(), List.of());
+    var t =
+        new io.reweigh.jobs.tune.TuningSummary(
+            HOSTILE,
+            held,
+            held,
+            new io.reweigh.jobs.tune.TuningSummary.Mixture(
+                List.of("web", HOSTILE),
+                List.of(0.7, 0.3),
+                List.of(0.4, 0.6),
+                List.of(0.39, 0.61),
+                List.of(0.1, 0.2),
+                400,
+                1.0,
+                1e-3,
+                "tuning/doremi.csv"),
+            null,
+            new io.reweigh.jobs.tune.TuningSummary.Search(
+                List.of(100, 200, 400), List.of(4, 2, 2), 2, 6),
+            List.of(
+                new io.reweigh.jobs.tune.TuningSummary.CandidateResult(
+                    "uniform", Map.of("commonness", 0.0), null, List.of(5.0), false),
+                new io.reweigh.jobs.tune.TuningSummary.CandidateResult(
+                    HOSTILE,
+                    Map.of("commonness", 1.0),
+                    Map.of("web", 0.4),
+                    List.of(4.9, 4.5, 4.4),
+                    true)),
+            HOSTILE,
+            List.of(uniform, arm),
+            "The choice is better " + HOSTILE,
+            "tuning/tuned.conf",
+            Map.of("ingest", "f"),
+            12.5,
+            100);
+    ReportData d = data();
+    ReportData with =
+        new ReportData(
+            d.manifest().withTuning(t),
+            d.histograms(),
+            d.scatters(),
+            d.docColumns(),
+            d.lowest(),
+            d.highest(),
+            d.rejectExamples(),
+            d.labels(),
+            d.stageOrder(),
+            d.lowestTies(),
+            d.highestTies(),
+            List.of(),
+            List.of(
+                new ReportData.Curve(
+                    HOSTILE, new double[] {0, 100, 200, 400}, new double[] {1000, 200, 110, 90}),
+                new ReportData.Curve("uniform", new double[] {0, 100}, new double[] {1000, 150})));
+    String html = ReportHtml.render(with);
+    for (String id :
+        List.of(
+            "tuning-verdict",
+            "tuning-mixture",
+            "tuning-candidates",
+            "tuning-report",
+            "tuning-curves")) {
+      assertTrue(html.contains("id=\"" + id + "\""), id);
+    }
+    assertTrue(html.contains("(chosen)"));
+    assertTrue(html.contains("<td>0.700</td><td>0.400</td>"), "current and learned shares");
+    assertTrue(html.contains("<td>148.41</td><td>–</td><td>–</td>"), "uniform stopped at rung 1");
+    assertTrue(html.contains("× uniform 0.900 [0.880, 0.920] (better)"), html);
+    assertFalse(html.contains(HOSTILE), "every name escaped");
+    assertFalse(html.contains("Not tuned"));
+  }
+
   /** data-key → the second cell of its row. */
   public static Map<String, String> cells(String html) {
     Map<String, String> out = new LinkedHashMap<>();
