@@ -7,7 +7,6 @@ import io.reweigh.core.text.Tokenizer;
 import io.reweigh.influence.DjlRuntime;
 import io.reweigh.influence.ProxyLm;
 import io.reweigh.influence.ProxyLmConfig;
-import io.reweigh.influence.ProxyTrainer;
 import io.reweigh.influence.Sequences;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +42,11 @@ public final class Evaluation {
       if (steps < 1 || batch < 1 || every < 1) {
         throw new IllegalArgumentException("steps, batch and every must be positive");
       }
+    }
+
+    /** The same settings with another number of steps (DoReMi's models, tune.doremi.steps). */
+    public Settings withSteps(int other) {
+      return new Settings(shape, other, batch, every, learningRate, warmup, seed, learningRateKey);
     }
 
     /** The same settings with another seed (one run of a multi-seed evaluation). */
@@ -242,115 +246,6 @@ public final class Evaluation {
   /** An arm's drawn chunks packed into one stream ({@link PackedStream}). */
   public static WindowSource packed(List<int[]> chunks, int context) {
     return new PackedStream(chunks, context);
-  }
-
-  /**
-   * One arm's model in training, able to stop and go on ({@link #advance}): successive halving
-   * trains a candidate a few steps, compares, then trains the survivors further. Held-out loss is
-   * measured on each of {@code heldOuts} before training, at {@link Settings#evalSteps()} and at
-   * every step an {@link #advance} stops at; {@code progress} sees the first set's points.
-   */
-  public static final class ArmRun implements AutoCloseable {
-    private final String arm;
-    private final WindowSource source;
-    private final List<HeldOut> heldOuts;
-    private final Settings s;
-    private final Consumer<Point> progress;
-    private final ProxyLm model;
-    private final ProxyTrainer.Run run;
-    private final List<List<Point>> points = new ArrayList<>();
-    private final List<Integer> at;
-    private long trained;
-    private double lossSum;
-    private int lossSteps;
-    private int stopAt;
-
-    public ArmRun(
-        String arm,
-        WindowSource source,
-        List<HeldOut> heldOuts,
-        Settings s,
-        NDManager root,
-        Consumer<Point> progress,
-        ProxyTrainer.RowWeights weights) {
-      this.arm = arm;
-      this.source = source;
-      this.heldOuts = heldOuts;
-      this.s = s;
-      this.progress = progress;
-      this.at = s.evalSteps();
-      this.model = ProxyLm.create(s.shape(), root, s.seed());
-      for (int h = 0; h < heldOuts.size(); h++) {
-        points.add(new ArrayList<>());
-      }
-      measure(0, 0, Double.NaN);
-      this.run =
-          new ProxyTrainer.Run(
-              model,
-              s.batch(),
-              step -> {
-                List<int[]> batch = new ArrayList<>(s.batch());
-                for (int i = 0; i < s.batch(); i++) {
-                  batch.add(source.window());
-                }
-                trained += (long) s.batch() * s.shape().context();
-                return batch;
-              },
-              s::learningRate,
-              (step, lr, loss, m) -> {
-                lossSum += loss;
-                lossSteps++;
-                if (at.contains(step) || step == stopAt) {
-                  measure(step, lr, lossSum / lossSteps);
-                  lossSum = 0;
-                  lossSteps = 0;
-                }
-              },
-              s.learningRateKey(),
-              weights);
-    }
-
-    private void measure(int step, double lr, double trainLoss) {
-      for (int h = 0; h < heldOuts.size(); h++) {
-        Point p =
-            Evaluation.measure(step, trained, lr, trainLoss, model, heldOuts.get(h), s.batch());
-        points.get(h).add(p);
-        if (h == 0) {
-          progress.accept(p);
-        }
-      }
-    }
-
-    /** Trains until {@code toStep} steps are done (at most the settings' steps). */
-    public void advance(int toStep) {
-      if (toStep > s.steps()) {
-        throw new IllegalArgumentException(toStep + " steps of " + s.steps());
-      }
-      stopAt = toStep;
-      run.advance(toStep);
-    }
-
-    /** Steps done so far. */
-    public int step() {
-      return run.step();
-    }
-
-    /** The model as trained so far. */
-    public ProxyLm model() {
-      return model;
-    }
-
-    /** The curve measured so far on held-out set {@code heldOut}. */
-    public ArmCurve curve(int heldOut) {
-      return new ArmCurve(
-          arm, List.copyOf(points.get(heldOut)), trained, source.length(), source.passes());
-    }
-
-    @Override
-    public void close() {
-      run.close();
-      model.close();
-    }
   }
 
   /** A point: mean held-out loss per token over all windows and per group. */

@@ -113,8 +113,8 @@ class DoReMiTest {
       mix.add(i % 20 == 0 ? b.get(i) : i % 4 == 1 ? c.get(i) : a.get(i));
     }
     Evaluation.HeldOut none = Evaluation.HeldOut.ungrouped(List.of(a.get(0)));
-    try (Evaluation.ArmRun ref =
-        new Evaluation.ArmRun(
+    try (ArmRun ref =
+        new ArmRun(
             "reference", Evaluation.packed(mix, 16), List.of(none), s, root, p -> {}, null)) {
       ref.advance(s.steps());
       DomainMixture source =
@@ -122,9 +122,8 @@ class DoReMiTest {
               List.of(Evaluation.packed(a, 16), Evaluation.packed(b, 16), Evaluation.packed(c, 16)),
               9);
       DoReMi doremi = new DoReMi(ref.model(), source, 128, new DoReMi.Settings(1.0, 1e-3));
-      try (Evaluation.ArmRun proxy =
-          new Evaluation.ArmRun(
-              "proxy", source, List.of(none), s.withSeed(4), root, p -> {}, doremi)) {
+      try (ArmRun proxy =
+          new ArmRun("proxy", source, List.of(none), s.withSeed(4), root, p -> {}, doremi)) {
         proxy.advance(s.steps());
       }
       double[] alpha = doremi.averageAlpha();

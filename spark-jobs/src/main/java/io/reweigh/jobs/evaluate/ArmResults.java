@@ -82,21 +82,7 @@ public final class ArmResults {
                   : ratio(
                       SeedInterval.ofValues(
                           stepRatios.stream().mapToDouble(Double::doubleValue).toArray()));
-      List<EvaluationSummary.Domain> perDomain = new ArrayList<>();
-      for (int g = 0; g < domains.size(); g++) {
-        double[] d = new double[n];
-        double mean = 0;
-        for (int i = 0; i < n; i++) {
-          double own = a.curves().get(i).last().groupLoss().get(g);
-          d[i] = own - base.curves().get(i).last().groupLoss().get(g);
-          mean += own / n;
-        }
-        perDomain.add(
-            new EvaluationSummary.Domain(
-                domains.get(g),
-                Math.exp(mean),
-                isBase ? baselineRatio() : ratio(SeedInterval.ofLogRatios(d))));
-      }
+      List<EvaluationSummary.Domain> perDomain = domains(a, base, domains, n);
       out.add(
           new EvaluationSummary.Arm(
               a.name(),
@@ -108,6 +94,27 @@ public final class ArmResults {
               stepRatios.size(),
               perDomain,
               runs));
+    }
+    return out;
+  }
+
+  /** Each held-out domain's perplexity (geometric mean over seeds) and per-seed ratio. */
+  private static List<EvaluationSummary.Domain> domains(
+      ArmRuns a, ArmRuns base, List<String> domains, int n) {
+    List<EvaluationSummary.Domain> out = new ArrayList<>();
+    for (int g = 0; g < domains.size(); g++) {
+      double[] d = new double[n];
+      double mean = 0;
+      for (int i = 0; i < n; i++) {
+        double own = a.curves().get(i).last().groupLoss().get(g);
+        d[i] = own - base.curves().get(i).last().groupLoss().get(g);
+        mean += own / n;
+      }
+      out.add(
+          new EvaluationSummary.Domain(
+              domains.get(g),
+              Math.exp(mean),
+              a == base ? baselineRatio() : ratio(SeedInterval.ofLogRatios(d))));
     }
     return out;
   }

@@ -90,26 +90,7 @@ public final class EvaluationTable {
           "\n  one seed: these numbers have no interval and are not a verdict"
               + " (evaluate.seeds ≥ 2; default 3)\n");
     }
-    List<String> domains = e.heldOut().domains();
-    if (!domains.isEmpty()) {
-      sb.append("\n  per held-out domain: perplexity, and × uniform [95%] with its verdict\n");
-      for (int g = 0; g < domains.size(); g++) {
-        sb.append(String.format(Locale.ROOT, "  %-20s", clip(domains.get(g), 20)));
-        for (EvaluationSummary.Arm a : e.arms()) {
-          EvaluationSummary.Domain d = a.domains().get(g);
-          sb.append(
-              String.format(
-                  Locale.ROOT,
-                  "  %s %.2f%s",
-                  a.name(),
-                  d.perplexity(),
-                  d.ratio().verdict().equals(ArmResults.BASELINE)
-                      ? ""
-                      : " × " + ratio(d.ratio()) + " " + d.ratio().verdict()));
-        }
-        sb.append('\n');
-      }
-    }
+    domains(sb, e);
     sb.append(
         String.format(
             Locale.ROOT,
@@ -119,6 +100,31 @@ public final class EvaluationTable {
             out.root(),
             Columns.REPORT));
     return sb.toString();
+  }
+
+  /** Per held-out domain: each arm's perplexity and ratio with its verdict. */
+  private static void domains(StringBuilder sb, EvaluationSummary e) {
+    List<String> domains = e.heldOut().domains();
+    if (domains.isEmpty()) {
+      return;
+    }
+    sb.append("\n  per held-out domain: perplexity, and × uniform [95%] with its verdict\n");
+    for (int g = 0; g < domains.size(); g++) {
+      sb.append(String.format(Locale.ROOT, "  %-20s", clip(domains.get(g), 20)));
+      for (EvaluationSummary.Arm a : e.arms()) {
+        EvaluationSummary.Domain d = a.domains().get(g);
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "  %s %.2f%s",
+                a.name(),
+                d.perplexity(),
+                d.ratio().verdict().equals(ArmResults.BASELINE)
+                    ? ""
+                    : " × " + ratio(d.ratio()) + " " + d.ratio().verdict()));
+      }
+      sb.append('\n');
+    }
   }
 
   /** At most {@code max} characters, an ellipsis marking a cut. */

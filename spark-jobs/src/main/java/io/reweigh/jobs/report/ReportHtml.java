@@ -147,6 +147,13 @@ public final class ReportHtml {
               + " token budget and adds held-out perplexity here (docs/evaluation.md).</p>");
       return;
     }
+    if (e.heldOut() == null || e.seeds() == null) {
+      h.append(
+          "<p class=\"note\">This output was evaluated by an earlier version of reweigh, whose"
+              + " single-seed summary this report does not show; rerun <code>reweigh evaluate"
+              + "</code> for ratios with intervals (docs/evaluation.md).</p>");
+      return;
+    }
     io.reweigh.jobs.evaluate.EvaluationSummary.HeldOut held = e.heldOut();
     int seeds = e.seeds().size();
     h.append("<p class=\"note\">")

@@ -36,34 +36,7 @@ final class TuningHtml {
         .append(" Apply the choice: <code>reweigh run … -c ")
         .append(Report.esc(t.tunedConf()))
         .append("</code> (only the sampler reruns).</p>");
-    TuningSummary.Mixture m = t.mixture();
-    if (m == null) {
-      h.append("<p class=\"note\">No domain mixture was learned: ")
-          .append(Report.esc(t.mixtureSkipped()))
-          .append(".</p>");
-    } else {
-      h.append(
-              String.format(
-                  Locale.ROOT,
-                  "<p class=\"note\">DoReMi (%d steps, η %s, ε %s): the domains' shares of the"
-                      + " training tokens under the run's weights and as learned.</p>",
-                  m.steps(),
-                  m.eta(),
-                  m.epsilon()))
-          .append("<table id=\"tuning-mixture\"><tr><th class=\"l\">domain</th><th>now</th>")
-          .append("<th>learned</th></tr>");
-      for (int i = 0; i < m.domains().size(); i++) {
-        h.append("<tr><td class=\"l\">")
-            .append(Report.esc(Report.clip(m.domains().get(i))))
-            .append(
-                String.format(
-                    Locale.ROOT,
-                    "</td><td>%.3f</td><td>%.3f</td></tr>",
-                    m.current().get(i),
-                    m.learned().get(i)));
-      }
-      h.append("</table>");
-    }
+    mixture(h, t);
     TuningSummary.Search s = t.search();
     h.append(
             String.format(
@@ -112,6 +85,37 @@ final class TuningHtml {
           .append(".</p>");
     }
     chart(h, s, curves);
+  }
+
+  private static void mixture(StringBuilder h, TuningSummary t) {
+    TuningSummary.Mixture m = t.mixture();
+    if (m == null) {
+      h.append("<p class=\"note\">No domain mixture was learned: ")
+          .append(Report.esc(t.mixtureSkipped()))
+          .append(".</p>");
+      return;
+    }
+    h.append(
+            String.format(
+                Locale.ROOT,
+                "<p class=\"note\">DoReMi (%d steps, η %s, ε %s): the domains' shares of the"
+                    + " training tokens under the run's weights and as learned.</p>",
+                m.steps(),
+                m.eta(),
+                m.epsilon()))
+        .append("<table id=\"tuning-mixture\"><tr><th class=\"l\">domain</th><th>now</th>")
+        .append("<th>learned</th></tr>");
+    for (int i = 0; i < m.domains().size(); i++) {
+      h.append("<tr><td class=\"l\">")
+          .append(Report.esc(Report.clip(m.domains().get(i))))
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "</td><td>%.3f</td><td>%.3f</td></tr>",
+                  m.current().get(i),
+                  m.learned().get(i)));
+    }
+    h.append("</table>");
   }
 
   /** Tuning-half perplexity per candidate against steps (mean loss over its seeds). */

@@ -2,6 +2,7 @@ package io.reweigh.jobs.tune;
 
 import ai.djl.ndarray.NDManager;
 import io.reweigh.core.text.Tokenizer;
+import io.reweigh.influence.evaluate.ArmRun;
 import io.reweigh.influence.evaluate.DoReMi;
 import io.reweigh.influence.evaluate.DomainMixture;
 import io.reweigh.influence.evaluate.Evaluation;
@@ -85,8 +86,8 @@ final class LearnedMixture {
       streams.add(Evaluation.packed(dd.chunks(), context));
     }
     tp.runStarted("DoReMi reference (the run's weights)", 0);
-    try (Evaluation.ArmRun reference =
-        new Evaluation.ArmRun(
+    try (ArmRun reference =
+        new ArmRun(
             "doremi-reference",
             Evaluation.packed(refDraws.chunks(), context),
             List.of(heldOut),
@@ -99,8 +100,8 @@ final class LearnedMixture {
       DomainMixture mixture = new DomainMixture(streams, seed ^ 0x5DEECE66DL);
       DoReMi doremi = new DoReMi(reference.model(), mixture, vocab, settings);
       tp.runStarted("DoReMi proxy (domains alike, loss ∝ α)", 0);
-      try (Evaluation.ArmRun proxy =
-          new Evaluation.ArmRun(
+      try (ArmRun proxy =
+          new ArmRun(
               "doremi-proxy",
               mixture,
               List.of(heldOut),

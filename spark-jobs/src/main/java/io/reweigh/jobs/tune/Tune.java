@@ -12,8 +12,6 @@ import io.reweigh.influence.DjlRuntime;
 import io.reweigh.influence.evaluate.DoReMi;
 import io.reweigh.influence.evaluate.Evaluation;
 import io.reweigh.jobs.Manifest;
-import io.reweigh.jobs.evaluate.ArmDraws;
-import io.reweigh.jobs.evaluate.ArmResults;
 import io.reweigh.jobs.evaluate.Evaluate;
 import io.reweigh.jobs.evaluate.EvaluationSummary;
 import io.reweigh.jobs.evaluate.HeldOutSet;
@@ -48,9 +46,6 @@ public final class Tune {
 
   /** The result and the manifest it was added to. */
   public record Result(TuningSummary summary, Manifest manifest) {}
-
-  /** One candidate's run at one seed, kept between rungs. */
-  record Key(int candidate, int seed) {}
 
   public static Result run(
       SparkSession spark, OutputDir out, String evalPath, List<String> sets, Progress progress) {
@@ -98,26 +93,8 @@ public final class Tune {
               skipped == null ? heldOutMix(tuning.windows(), domains) : null,
               cfg.get(Keys.TUNE_MAX_CANDIDATES),
               s.seed());
-      Halving plan = null;
-      while (plan == null && candidates.size() >= 2) {
-        plan =
-            Halving.plan(
-                candidates.size(),
-                s.steps(),
-                Math.max(s.every(), s.steps() / 8),
-                seeds.size(),
-                cfg.get(Keys.TUNE_MAX_ARMS));
-        if (plan == null) {
-          candidates = candidates.subList(0, candidates.size() - 1);
-        }
-      }
-      if (plan == null) {
-        throw PipelineErrors.invalidValue(
-            Keys.TUNE_MAX_ARMS.key(),
-            cfg.get(Keys.TUNE_MAX_ARMS),
-            null,
-            "at least 2 (uniform and one other candidate, each trained once at full length)");
-      }
+      Halving plan = plan(candidates, s, seeds.size(), cfg);
+      candidates = candidates.subList(0, plan.survivors().get(0));
       long totalSteps =
           (skipped == null ? 2L * doremiSteps : 0)
               + Math.round(plan.runs() * s.steps())
@@ -132,15 +109,7 @@ public final class Tune {
               LearnedMixture.learn(
                   docs.pool(own(candidates), maxRatio),
                   domains,
-                  new Evaluation.Settings(
-                      s.shape(),
-                      doremiSteps,
-                      s.batch(),
-                      s.every(),
-                      s.learningRate(),
-                      s.warmup(),
-                      s.seed(),
-                      s.learningRateKey()),
+                  s.withSteps(doremiSteps),
                   tuning.windows(),
                   tokenizer,
                   new DoReMi.Settings(
@@ -151,34 +120,53 @@ public final class Tune {
         } else {
           progress.line("tune: no learned mixture: " + skipped);
         }
-        Search search =
-            search(candidates, plan, docs, maxRatio, s, seeds, halves, tokenizer, root, tp);
-        Candidate chosen = candidates.get(search.chosen());
-        List<EvaluationSummary.Arm> report =
-            report(
-                search, chosen, candidates, docs, maxRatio, s, seeds, halves, tokenizer, root, tp);
-        search.close();
-        return finish(
-            spark,
-            out,
-            manifest,
-            cfg,
-            evalPath,
-            tuning,
-            reporting,
-            docs,
-            learned,
-            skipped,
-            plan,
-            candidates,
-            search,
-            report,
-            (System.nanoTime() - t0) / 1e9,
-            progress);
+        try (TuneSearch search =
+            new TuneSearch(docs, maxRatio, s, seeds, halves, tokenizer, root, tp)) {
+          search.run(candidates, plan);
+          List<EvaluationSummary.Arm> report = search.report(candidates);
+          return finish(
+              spark,
+              out,
+              manifest,
+              cfg,
+              evalPath,
+              tuning,
+              reporting,
+              docs,
+              learned,
+              skipped,
+              plan,
+              candidates,
+              search,
+              report,
+              (System.nanoTime() - t0) / 1e9,
+              progress);
+        }
       }
     } finally {
       docs.close();
     }
+  }
+
+  /**
+   * The successive-halving plan for as many of the candidates as fit in tune.max-arms (the last
+   * ones are left out first); an error when not even uniform and one other fit.
+   */
+  static Halving plan(
+      List<Candidate> candidates, Evaluation.Settings s, int seeds, ResolvedConfig cfg) {
+    for (int n = candidates.size(); n >= 2; n--) {
+      Halving plan =
+          Halving.plan(
+              n, s.steps(), Math.max(s.every(), s.steps() / 8), seeds, cfg.get(Keys.TUNE_MAX_ARMS));
+      if (plan != null) {
+        return plan;
+      }
+    }
+    throw PipelineErrors.invalidValue(
+        Keys.TUNE_MAX_ARMS.key(),
+        cfg.get(Keys.TUNE_MAX_ARMS),
+        null,
+        "at least 2 (uniform and one other candidate, each trained once at full length)");
   }
 
   /** The run's own setting among the candidates ("current", or uniform when that is the run's). */
@@ -249,207 +237,6 @@ public final class Tune {
     return mix;
   }
 
-  /** The search's state: every candidate's run per seed, its losses per rung, the choice. */
-  static final class Search implements AutoCloseable {
-    final Map<Key, Evaluation.ArmRun> runs = new LinkedHashMap<>();
-    final Map<Key, ArmDraws.Drawn> draws = new LinkedHashMap<>();
-
-    /** Each run's curves on the tuning and the reporting half, as far as it trained. */
-    final Map<Key, List<Evaluation.ArmCurve>> curves = new LinkedHashMap<>();
-
-    void advance(Key key, Evaluation.ArmRun run, int to) {
-      run.advance(to);
-      curves.put(key, List.of(run.curve(0), run.curve(1)));
-    }
-
-    final List<List<Double>> rungLoss = new ArrayList<>();
-    private int chosen;
-
-    /** Steps the report trained beyond the search. */
-    long reportSteps;
-
-    int chosen() {
-      return chosen;
-    }
-
-    void drop(int candidate) {
-      runs.entrySet()
-          .removeIf(
-              e -> {
-                if (e.getKey().candidate() == candidate) {
-                  e.getValue().close();
-                  return true;
-                }
-                return false;
-              });
-    }
-
-    @Override
-    public void close() {
-      runs.values().forEach(Evaluation.ArmRun::close);
-      runs.clear();
-    }
-  }
-
-  private static Evaluation.ArmRun start(
-      Candidate c,
-      long seed,
-      TuneDocs docs,
-      double maxRatio,
-      Evaluation.Settings s,
-      List<Evaluation.HeldOut> halves,
-      Tokenizer tokenizer,
-      NDManager root,
-      TrainingProgress tp,
-      Map<Key, ArmDraws.Drawn> draws,
-      Key key) {
-    ArmDraws.Drawn d =
-        ArmDraws.draw(
-            docs.pool(c, maxRatio),
-            seed,
-            s.budgetTokens(),
-            s.shape().context(),
-            s.shape().vocab(),
-            tokenizer);
-    draws.put(key, d);
-    return new Evaluation.ArmRun(
-        c.name(),
-        Evaluation.packed(d.chunks(), s.shape().context()),
-        halves,
-        s.withSeed(seed),
-        root,
-        tp::point,
-        null);
-  }
-
-  static Search search(
-      List<Candidate> candidates,
-      Halving plan,
-      TuneDocs docs,
-      double maxRatio,
-      Evaluation.Settings s,
-      List<Long> seeds,
-      List<Evaluation.HeldOut> halves,
-      Tokenizer tokenizer,
-      NDManager root,
-      TrainingProgress tp) {
-    Search search = new Search();
-    List<Integer> alive = new ArrayList<>();
-    for (int i = 0; i < candidates.size(); i++) {
-      alive.add(i);
-      search.rungLoss.add(new ArrayList<>());
-    }
-    for (int k = 0; k < plan.rungSteps().size(); k++) {
-      int to = plan.rungSteps().get(k);
-      for (int c : alive) {
-        double sum = 0;
-        for (int i = 0; i < plan.seeds(); i++) {
-          Key key = new Key(c, i);
-          Evaluation.ArmRun run = search.runs.get(key);
-          tp.runStarted(
-              candidates.get(c).name() + " seed " + seeds.get(i), run == null ? 0 : run.step());
-          if (run == null) {
-            run =
-                start(
-                    candidates.get(c),
-                    seeds.get(i),
-                    docs,
-                    maxRatio,
-                    s,
-                    halves,
-                    tokenizer,
-                    root,
-                    tp,
-                    search.draws,
-                    key);
-            search.runs.put(key, run);
-          }
-          search.advance(key, run, to);
-          tp.runFinished(to);
-          sum += run.curve(0).last().evalLoss();
-        }
-        search.rungLoss.get(c).add(sum / plan.seeds());
-      }
-      int last = k;
-      List<Integer> ranked = new ArrayList<>(alive);
-      ranked.sort(
-          java.util.Comparator.comparingDouble((Integer c) -> search.rungLoss.get(c).get(last))
-              .thenComparingInt(c -> c));
-      if (k == plan.rungSteps().size() - 1) {
-        search.chosen = ranked.get(0);
-      } else {
-        int keep = plan.survivors().get(k + 1);
-        for (int c : ranked.subList(keep, ranked.size())) {
-          search.drop(c);
-        }
-        alive = new ArrayList<>(ranked.subList(0, keep));
-        alive.sort(null);
-      }
-    }
-    return search;
-  }
-
-  /**
-   * The choice and uniform at every evaluate seed, measured on the reporting half: runs of the
-   * search that reached the full length are reused, the others trained now.
-   */
-  static List<EvaluationSummary.Arm> report(
-      Search search,
-      Candidate chosen,
-      List<Candidate> candidates,
-      TuneDocs docs,
-      double maxRatio,
-      Evaluation.Settings s,
-      List<Long> seeds,
-      List<Evaluation.HeldOut> halves,
-      Tokenizer tokenizer,
-      NDManager root,
-      TrainingProgress tp) {
-    List<Integer> arms = new ArrayList<>(List.of(0));
-    if (!chosen.isUniform()) {
-      arms.add(candidates.indexOf(chosen));
-    }
-    List<ArmResults.ArmRuns> runs = new ArrayList<>();
-    for (int c : arms) {
-      Candidate cand = candidates.get(c);
-      List<Evaluation.ArmCurve> curves = new ArrayList<>();
-      List<ArmDraws.Drawn> draws = new ArrayList<>();
-      for (int i = 0; i < seeds.size(); i++) {
-        Key key = new Key(c, i);
-        Evaluation.ArmRun run = search.runs.get(key);
-        if (run == null || run.step() < s.steps()) {
-          tp.runStarted(
-              cand.name() + " seed " + seeds.get(i) + " (report)", run == null ? 0 : run.step());
-          if (run == null) {
-            run =
-                start(
-                    cand,
-                    seeds.get(i),
-                    docs,
-                    maxRatio,
-                    s,
-                    halves,
-                    tokenizer,
-                    root,
-                    tp,
-                    search.draws,
-                    key);
-            search.runs.put(key, run);
-          }
-          search.reportSteps += s.steps() - run.step();
-          search.advance(key, run, s.steps());
-          tp.runFinished(s.steps());
-        }
-        curves.add(run.curve(1));
-        draws.add(search.draws.get(key));
-      }
-      runs.add(
-          new ArmResults.ArmRuns(
-              cand.name(), docs.pool(cand, maxRatio).drawnFrom(), docs.count(), curves, draws));
-    }
-    return ArmResults.summarize(runs, Candidate.UNIFORM, seeds, halves.get(1).groupNames());
-  }
-
   private static Result finish(
       SparkSession spark,
       OutputDir out,
@@ -463,7 +250,7 @@ public final class Tune {
       String skipped,
       Halving plan,
       List<Candidate> candidates,
-      Search search,
+      TuneSearch search,
       List<EvaluationSummary.Arm> report,
       double seconds,
       Progress progress) {

@@ -170,7 +170,7 @@ final class TuneFiles {
       TuningSummary summary,
       Candidate chosen,
       LearnedMixture.Result learned,
-      Tune.Search search,
+      TuneSearch search,
       List<Candidate> candidates) {
     put(out, TUNED_CONF, tunedConf(manifest, cfg, summary, chosen));
     StringBuilder c =

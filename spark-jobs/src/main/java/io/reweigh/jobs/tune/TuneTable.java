@@ -10,6 +10,35 @@ import java.util.stream.Collectors;
 public final class TuneTable {
   private TuneTable() {}
 
+  private static void mixture(StringBuilder sb, TuningSummary t) {
+    TuningSummary.Mixture m = t.mixture();
+    if (m == null) {
+      sb.append("  mixture    not learned: ").append(t.mixtureSkipped()).append('\n');
+      return;
+    }
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  mixture    DoReMi over %d domains (%d steps, η %s, ε %s), shares of the tokens:%n"
+                + "             %-24s %9s %9s%n",
+            m.domains().size(),
+            m.steps(),
+            m.eta(),
+            m.epsilon(),
+            "domain",
+            "now",
+            "learned"));
+    for (int i = 0; i < m.domains().size(); i++) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "             %-24s %9.3f %9.3f%n",
+              EvaluationTable.clip(m.domains().get(i), 24),
+              m.current().get(i),
+              m.learned().get(i)));
+    }
+  }
+
   public static String of(TuningSummary t, OutputDir out) {
     StringBuilder sb = new StringBuilder();
     EvaluationSummary.HeldOut a = t.tuningHalf();
@@ -24,32 +53,7 @@ public final class TuneTable {
                 a.sampledTokens(),
                 b.documents(),
                 b.sampledTokens()));
-    TuningSummary.Mixture m = t.mixture();
-    if (m == null) {
-      sb.append("  mixture    not learned: ").append(t.mixtureSkipped()).append('\n');
-    } else {
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "  mixture    DoReMi over %d domains (%d steps, η %s, ε %s), shares of the tokens:%n"
-                  + "             %-24s %9s %9s%n",
-              m.domains().size(),
-              m.steps(),
-              m.eta(),
-              m.epsilon(),
-              "domain",
-              "now",
-              "learned"));
-      for (int i = 0; i < m.domains().size(); i++) {
-        sb.append(
-            String.format(
-                Locale.ROOT,
-                "             %-24s %9.3f %9.3f%n",
-                EvaluationTable.clip(m.domains().get(i), 24),
-                m.current().get(i),
-                m.learned().get(i)));
-      }
-    }
+    mixture(sb, t);
     TuningSummary.Search s = t.search();
     sb.append(
         String.format(
