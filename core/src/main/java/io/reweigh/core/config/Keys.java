@@ -346,8 +346,8 @@ public final class Keys {
               8,
               ValueParser.intRange(2, 64),
               "Candidates entering the search at most: uniform, the run's own setting, the learned"
-                  + " mixture alone and with the run's exponents, then a seeded sample of the"
-                  + " rest of the grid."));
+                  + " mixture alone and with the run's exponents, the held-out set's own domain mix"
+                  + " with them, then a seeded sample of the rest of the grid."));
   public static final ConfigKey<Integer> TUNE_DOREMI_STEPS =
       add(
           ConfigKey.of(
