@@ -22,6 +22,12 @@ public final class Columns {
   public static final String REJECT_REASON = "reject_reason";
   public static final String RAW = "raw";
 
+  /** A reject's detail beside its reason label, e.g. "first at FILE:ROW" for a duplicate id. */
+  public static final String REJECT_DETAIL = "reject_detail";
+
+  /** Kept rows whose text had invalid UTF-8 replaced (only with input.invalid-utf8=replace). */
+  public static final String UTF8_REPLACED = "utf8_replaced";
+
   /** Folder layout of an output directory. */
   public static final String STAGES_DIR = "stages";
 

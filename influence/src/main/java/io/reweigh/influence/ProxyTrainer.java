@@ -71,6 +71,7 @@ public final class ProxyTrainer {
           if (checkpointSteps.contains(step)) {
             sink.checkpoint(step, lr, model);
           }
+          io.reweigh.core.stage.TrainingSteps.step(step, s.steps(), loss);
         },
         InfluenceSignal.LEARNING_RATE.key());
   }

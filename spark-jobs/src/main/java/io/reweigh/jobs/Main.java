@@ -53,7 +53,11 @@ import picocli.CommandLine.Option;
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
+    Interrupt.install();
     int code = execute(args, System.out, System.err);
+    if (Interrupt.requested()) {
+      return; // the JVM is already exiting (130); System.exit would wait for the hooks forever
+    }
     System.exit(code);
   }
 
@@ -64,7 +68,15 @@ public final class Main implements Callable<Integer> {
     cl.setErr(new java.io.PrintWriter(err, true));
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
+          if (Interrupt.requested()) {
+            err.println(
+                "reweigh: interrupted; committed stages are kept, the same command resumes.");
+            return 130;
+          }
           ReweighException re = find(ex);
+          if (re == null) {
+            re = Failures.classify(ex);
+          }
           if (re != null) {
             err.println("reweigh: error: " + re.getMessage());
             return re.exitCode();
@@ -481,8 +493,10 @@ public final class Main implements Callable<Integer> {
       progress.attach(spark.sparkContext());
       var out =
           new io.reweigh.jobs.stage.OutputDir(output, spark.sparkContext().hadoopConfiguration());
-      var r = io.reweigh.jobs.evaluate.Evaluate.run(spark, out, eval, sets, progress);
-      System.out.print(io.reweigh.jobs.evaluate.EvaluationTable.of(r.summary(), out));
+      try (var lock = io.reweigh.jobs.stage.OutputLock.acquire(out, "reweigh evaluate")) {
+        var r = io.reweigh.jobs.evaluate.Evaluate.run(spark, out, eval, sets, progress);
+        System.out.print(io.reweigh.jobs.evaluate.EvaluationTable.of(r.summary(), out));
+      }
       return 0;
     }
   }
@@ -527,8 +541,10 @@ public final class Main implements Callable<Integer> {
       progress.attach(spark.sparkContext());
       var out =
           new io.reweigh.jobs.stage.OutputDir(output, spark.sparkContext().hadoopConfiguration());
-      var r = io.reweigh.jobs.tune.Tune.run(spark, out, eval, sets, progress);
-      System.out.print(io.reweigh.jobs.tune.TuneTable.of(r.summary(), out));
+      try (var lock = io.reweigh.jobs.stage.OutputLock.acquire(out, "reweigh tune")) {
+        var r = io.reweigh.jobs.tune.Tune.run(spark, out, eval, sets, progress);
+        System.out.print(io.reweigh.jobs.tune.TuneTable.of(r.summary(), out));
+      }
       return 0;
     }
   }

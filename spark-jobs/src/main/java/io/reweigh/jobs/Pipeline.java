@@ -18,6 +18,7 @@ import io.reweigh.jobs.input.InputPlan;
 import io.reweigh.jobs.input.InputPlanner;
 import io.reweigh.jobs.report.Report;
 import io.reweigh.jobs.stage.OutputDir;
+import io.reweigh.jobs.stage.OutputLock;
 import io.reweigh.jobs.stage.Progress;
 import io.reweigh.jobs.stage.StageRunner;
 import io.reweigh.sampler.SamplerParams;
@@ -74,6 +75,7 @@ public final class Pipeline {
   private final StageRunner runner;
   private final InputPlan plan;
   private final long t0 = System.nanoTime();
+  private OutputLock lock;
 
   /** Stage name → stats, in the order run (ingest, prerequisites, signals, sampler). */
   private final Map<String, StageStats> stageStats = new LinkedHashMap<>();
@@ -139,7 +141,41 @@ public final class Pipeline {
   /** A signal whose score table is committed: its outputs and the table. */
   private record Scored(Signal signal, Signal.Outputs outputs, Dataset<Row> table) {}
 
+  /**
+   * Runs the stages; when the run fails, its temporary folder goes, and so does the output folder
+   * itself when this run created it and nothing was committed into it.
+   */
   private Summary run() {
+    Throwable failure = null;
+    try (OutputLock held = OutputLock.acquire(out, "reweigh run --input " + options.input())) {
+      this.lock = held;
+      return runStages();
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      throw e;
+    } catch (Exception e) {
+      failure = e; // a SparkException, checked but undeclared (Scala)
+      throw new IllegalStateException(e.getMessage(), e);
+    } finally {
+      if (failure != null) {
+        cleanUpAfter(failure);
+      }
+    }
+  }
+
+  /** A failed run leaves no _tmp/, nor the output folder it created when nothing was committed. */
+  private void cleanUpAfter(Throwable failure) {
+    try {
+      out.delete(out.resolve(Columns.TMP_DIR));
+      if (out.created() && out.fs().listStatus(out.root()).length == 0) {
+        out.delete(out.root());
+      }
+    } catch (java.io.IOException | RuntimeException cleanup) {
+      failure.addSuppressed(cleanup);
+    }
+  }
+
+  private Summary runStages() {
     progress.line(
         String.format(
             "input: %d %s file(s), %,d bytes",
@@ -154,7 +190,8 @@ public final class Pipeline {
     SampleResult sample = sample(docs, scored);
     Manifest.Counts counts = counts(ingest, sample);
     Manifest manifest = manifest(counts, sample.written());
-    out.writeJsonAtomically(out.resolve(Columns.MANIFEST), manifest);
+    lock.check(); // the shards are about to be replaced: only by the run holding the lock
+    publish(sample.tmp(), manifest);
     if (!counts.accountingOk()) {
       throw PipelineErrors.accountingBroken(
           counts.inputRows(), counts.outputRows() + counts.unsampledRows(), counts.rejectedRows());
@@ -227,13 +264,16 @@ public final class Pipeline {
   }
 
   /** The sampler's result: shards, and rows signals dropped to rejects/ by reason. */
-  private record SampleResult(ShardWriter.Result written, Map<String, Long> dropped) {
+  private record SampleResult(ShardWriter.Result written, Map<String, Long> dropped, Path tmp) {
     List<ShardWriter.ShardInfo> shards() {
       return written.shards();
     }
   }
 
-  /** Sampler: always rewritten, swapped in atomically. */
+  /**
+   * Sampler: always rewritten, under _tmp/ ({@link SampleResult#tmp}); {@link #publish} swaps the
+   * shards in with the manifest that describes them.
+   */
   private SampleResult sample(Dataset<Row> docs, List<Scored> scored) {
     progress.stageStarted(SAMPLER);
     Timer timer = new Timer();
@@ -248,19 +288,32 @@ public final class Pipeline {
     }
     SamplerParams params = SamplerParams.fromConfig(cfg, outputs);
     ShardWriter.Result shards = ShardWriter.write(spark, kept, tables, params, tmp);
-    Path shardsDir = out.resolve(Columns.SHARDS_DIR);
-    out.delete(shardsDir);
-    // an evaluation measured the shards being replaced: it no longer describes this output
-    out.delete(out.resolve(Columns.EVALUATION_DIR));
-    out.rename(new Path(tmp, "shards"), shardsDir);
-    out.delete(tmp);
     double seconds = timer.elapsed();
     progress.stageFinished(SAMPLER, shards.rows(), seconds);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("signals", params.signals().stream().map(SamplerParams.Signal::name).toList());
     details.put("weight", shards.sets().get(0).weight());
     stageStats.put(SAMPLER, StageStats.of(shards.rows(), details).withSeconds(seconds));
-    return new SampleResult(shards, dropped);
+    return new SampleResult(shards, dropped, tmp);
+  }
+
+  /**
+   * Replaces shards/ and manifest.json with the sampler's: everything is computed and the manifest
+   * serialized and written beside them first, so that between the old set and the new one there are
+   * only four renames and deletes, not the manifest's assembly (a kill -9 there left new shards
+   * under the old manifest; SparkSubmitLocalIT kills runs during the sampler).
+   */
+  private void publish(Path tmp, Manifest manifest) {
+    Path next = new Path(tmp, Columns.MANIFEST);
+    out.writeJsonAtomically(next, manifest);
+    Path shardsDir = out.resolve(Columns.SHARDS_DIR);
+    out.delete(shardsDir);
+    // an evaluation measured the shards being replaced: it no longer describes this output
+    out.delete(out.resolve(Columns.EVALUATION_DIR));
+    out.rename(new Path(tmp, "shards"), shardsDir);
+    out.delete(out.resolve(Columns.MANIFEST));
+    out.rename(next, out.resolve(Columns.MANIFEST));
+    out.delete(tmp);
   }
 
   private Manifest.Counts counts(Manifest.IngestCounts ingest, SampleResult sample) {
@@ -363,7 +416,8 @@ public final class Pipeline {
         String reason = s.outputs().dropReason();
         Path where = new Path(tmp, "dropped-" + s.signal().name());
         docs.join(ids, Columns.ID, "left_semi")
-            .withColumn(Columns.REJECT_REASON, functions.lit(reason))
+            .withColumn(Columns.REJECT_REASON, functions.lit(reasonLabel(reason)))
+            .withColumn(Columns.REJECT_DETAIL, functions.lit(reasonDetail(reason)))
             .select(
                 docs.columns()[0],
                 java.util.Arrays.copyOfRange(docs.columns(), 1, docs.columns().length))
@@ -384,6 +438,12 @@ public final class Pipeline {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** The parenthesised detail of a reject reason, or null. */
+  static String reasonDetail(String reason) {
+    int p = reason.indexOf('(');
+    return p < 0 || !reason.endsWith(")") ? null : reason.substring(p + 1, reason.length() - 1);
   }
 
   /** The part of a reject reason before its parenthesised detail: the key of rejected_by_reason. */
@@ -418,6 +478,7 @@ public final class Pipeline {
     long docs = 0;
     long rejected = 0;
     long tokens = 0;
+    long replaced = 0;
     Map<String, Long> byReason = new LinkedHashMap<>();
     Map<String, long[]> noTextByFile = new java.util.TreeMap<>();
     for (Row r : wc.groups()) {
@@ -427,6 +488,7 @@ public final class Pipeline {
       if (r.getString(0).equals(Ingest.KIND_DOC)) {
         docs += n;
         tokens += r.isNullAt(4) ? 0L : r.getLong(4);
+        replaced += r.getLong(5);
       } else {
         rejected += n;
         byReason.merge(r.getString(2), n, Long::sum);
@@ -437,6 +499,10 @@ public final class Pipeline {
     }
     Ingest.checkFiles(noTextByFile, plan, cfg);
     byReason = sortedByCount(byReason);
+    if (docs == 0) {
+      throw PipelineErrors.noUsableRows(
+          plan.userPath(), c.inputRows(), byReason, jsonArrayFile(out, plan, byReason));
+    }
     // move into the layout the runner commits: data/ → stages/ingest, rejects/ → rejects/
     out.rename(
         exists(out, docsDir) ? docsDir : emptyLike(spark, written, new Path(tmp, "empty-docs")),
@@ -455,7 +521,38 @@ public final class Pipeline {
         new LinkedHashMap<String, Object>(Json.MAPPER.convertValue(counts, Map.class));
     details.put("tokenizer", Tokenizers.fromConfig(cfg).describe());
     details.put("id_check", idCheck);
+    if (cfg.get(Keys.INPUT_INVALID_UTF8).equals("replace")) {
+      details.put("invalid_utf8_replaced", replaced);
+    }
     return StageStats.of(docs, details);
+  }
+
+  /**
+   * The first JSONL input file that starts with '[' (after white space), when lines were rejected
+   * for not being JSON objects: a pretty-printed JSON array. Reads a few bytes of each file.
+   */
+  static String jsonArrayFile(OutputDir out, InputPlan plan, Map<String, Long> byReason) {
+    if (!plan.format().equals(InputPlan.JSONL)
+        || !(byReason.containsKey(Ingest.R_INVALID_JSON)
+            || byReason.containsKey(Ingest.R_NOT_OBJECT))) {
+      return null;
+    }
+    for (String f : plan.files()) {
+      Path p = new Path(f);
+      try (var in = p.getFileSystem(out.fs().getConf()).open(p)) {
+        int c;
+        do {
+          c = in.read();
+        } while (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0xEF || c == 0xBB
+            || c == 0xBF);
+        if (c == '[') {
+          return f;
+        }
+      } catch (java.io.IOException e) {
+        // a file that cannot be opened again is not the hint's concern
+      }
+    }
+    return null;
   }
 
   /** The schema Spark reads a table written partitioned by kind with: kind moves last. */

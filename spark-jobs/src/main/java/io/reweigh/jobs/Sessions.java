@@ -26,7 +26,15 @@ public final class Sessions {
     } else if (!conf.contains("spark.master")) {
       conf.setMaster("local[*]");
     }
+    Failures.checkMaster(conf.get("spark.master"), System::getenv);
     conf.setIfMissing("spark.app.name", "reweigh");
+    conf.setIfMissing("spark.hadoop.fs.file.impl", NoChecksumLocalFileSystem.class.getName());
+    // reweigh hands Spark its input as a list of files; above 32 paths Spark lists them in a job
+    // of one task per path (5,000 files: 5,000 tasks, 15 s); 64 tasks list them as fast
+    conf.setIfMissing("spark.sql.sources.parallelPartitionDiscovery.parallelism", "64");
+    // a small file costs less than the 4 MB Spark assumes per open on HDFS, so partitions of many
+    // small files hold more of them (5,000 one-line files: 157 tasks per pass at 4 MB)
+    conf.setIfMissing("spark.sql.files.openCostInBytes", String.valueOf(1 << 20));
     conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     conf.setIfMissing("spark.sql.adaptive.enabled", "true");
@@ -51,6 +59,20 @@ public final class Sessions {
     // files named by config keys (tokenizer.path, influence.model) are read with the session's
     // Hadoop settings (spark.hadoop.*), like the input
     KeyFiles.useConfiguration(spark.sparkContext().hadoopConfiguration());
+    addZstdCodec(spark.sparkContext().hadoopConfiguration());
     return spark;
+  }
+
+  /**
+   * Registers {@link io.reweigh.jobs.input.ZstdReadCodec} after the codecs the user configured:
+   * Hadoop maps an extension to the last codec that claims it, so .zst files are read with zstd-jni
+   * instead of Hadoop's codec that needs a native libhadoop.
+   */
+  static void addZstdCodec(org.apache.hadoop.conf.Configuration h) {
+    String mine = io.reweigh.jobs.input.ZstdReadCodec.class.getName();
+    String codecs = h.get("io.compression.codecs", "");
+    if (!codecs.contains(mine)) {
+      h.set("io.compression.codecs", codecs.isBlank() ? mine : codecs + "," + mine);
+    }
   }
 }

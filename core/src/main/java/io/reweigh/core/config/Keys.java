@@ -71,6 +71,17 @@ public final class Keys {
               10_000_000,
               ValueParser.intRange(1, Integer.MAX_VALUE),
               "Documents longer than this (in chars) go to rejects/."));
+  public static final ConfigKey<String> INPUT_INVALID_UTF8 =
+      add(
+          ConfigKey.of(
+              "input.invalid-utf8",
+              "reject",
+              ValueParser.oneOf("reject", "replace"),
+              "Text with bytes that are not UTF-8 (or, in JSONL, a \\u escape of a lone"
+                  + " surrogate), in either input format. reject: the row goes to rejects/ with"
+                  + " 'text is not valid UTF-8'. replace: each bad sequence becomes U+FFFD, the row"
+                  + " is kept with utf8_replaced=true (a column the shards then carry) and the"
+                  + " manifest counts such rows (ingest: invalid_utf8_replaced)."));
 
   public static final ConfigKey<String> TOKENIZER_KIND =
       add(

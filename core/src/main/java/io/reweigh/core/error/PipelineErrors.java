@@ -62,6 +62,14 @@ public final class PipelineErrors {
     return new ReweighException(Kind.USAGE, problem, null, fix, null);
   }
 
+  /**
+   * A problem of where the input or output lives (a host, a server, a damaged file): exit 3, like
+   * the input's own problems.
+   */
+  public static ReweighException environment(String problem, String fix) {
+    return new ReweighException(Kind.INPUT, problem, null, fix, null);
+  }
+
   // ---- input ---------------------------------------------------------------------------------
 
   public static ReweighException inputNotFound(String path) {
@@ -77,7 +85,7 @@ public final class PipelineErrors {
     return new ReweighException(
         Kind.INPUT,
         "Input path '" + path + "' holds no " + format + " files.",
-        "reweigh reads *.parquet and *.jsonl / *.json / *.jsonl.gz files (names starting with '_' or"
+        "reweigh reads *.parquet and *.jsonl / *.json / *.ndjson files, plain or .gz / .bz2 / .zst (names starting with '_' or"
             + " '.' are skipped).",
         "Point --input at the data files, or set input.format to the format they have.",
         null);
@@ -87,7 +95,7 @@ public final class PipelineErrors {
     return new ReweighException(
         Kind.INPUT,
         "Cannot tell the format of input file '" + file + "'.",
-        "input.format=auto decides by extension (.parquet, .jsonl, .json, .jsonl.gz).",
+        "input.format=auto decides by extension (.parquet, .jsonl, .json, .ndjson, each also .gz or .zst).",
         "Rename the file or set input.format=parquet or input.format=jsonl.",
         null);
   }
@@ -182,6 +190,41 @@ public final class PipelineErrors {
             + " lines.",
         "the text field is named differently in this file, or the file is not a corpus file.",
         "Set --set input.text-column=<field>, or remove the file from the input.",
+        null);
+  }
+
+  /**
+   * No input row is a usable document. {@code byReason}: reject reason label → rows; {@code
+   * jsonArrayFile}: a file whose first character is '[' (a JSON array, not JSON Lines), or null.
+   */
+  public static ReweighException noUsableRows(
+      String input, long rows, java.util.Map<String, Long> byReason, String jsonArrayFile) {
+    String reasons =
+        byReason.entrySet().stream()
+            .map(e -> e.getKey() + ": " + e.getValue())
+            .collect(Collectors.joining(", "));
+    String fix =
+        jsonArrayFile != null
+            ? "'"
+                + jsonArrayFile
+                + "' is one JSON array, not JSON Lines (one object per line): convert it with"
+                + " jq -c '.[]' FILE > FILE.jsonl and point --input at the result."
+            : rows == 0
+                ? "Point --input at files that hold documents."
+                : "Fix the rows (rejects are not written for a run that keeps none; `reweigh"
+                    + " validate --input "
+                    + input
+                    + "` lists examples), or map the fields with input.id-column /"
+                    + " input.text-column.";
+    return new ReweighException(
+        Kind.INPUT,
+        "No usable document in input '"
+            + input
+            + "': "
+            + rows
+            + " row(s) read, every one rejected.",
+        rows == 0 ? "the input holds no rows." : "reasons: " + reasons + ".",
+        fix + " Nothing was written.",
         null);
   }
 

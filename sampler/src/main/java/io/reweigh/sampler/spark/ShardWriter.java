@@ -102,7 +102,12 @@ public final class ShardWriter {
 
   /** Columns of the docs table that are not carried to the shards (n_tokens is: trainers count). */
   private static final Set<String> INTERNAL =
-      Set.of(Columns.SOURCE_FILE, Columns.SOURCE_ROW, Columns.REJECT_REASON, Columns.RAW);
+      Set.of(
+          Columns.SOURCE_FILE,
+          Columns.SOURCE_ROW,
+          Columns.REJECT_REASON,
+          Columns.REJECT_DETAIL,
+          Columns.RAW);
 
   /**
    * Writes the shard sets under {@code tmpDir/shards}; the caller moves that folder into place.

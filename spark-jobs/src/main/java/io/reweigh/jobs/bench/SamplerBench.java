@@ -74,7 +74,11 @@ public final class SamplerBench {
                     .read()
                     .parquet(out.resolve("stages/ingest").toString())
                     .drop(
-                        Columns.SOURCE_FILE, Columns.SOURCE_ROW, Columns.REJECT_REASON, Columns.RAW)
+                        Columns.SOURCE_FILE,
+                        Columns.SOURCE_ROW,
+                        Columns.REJECT_REASON,
+                        Columns.REJECT_DETAIL,
+                        Columns.RAW)
                     .join(
                         spark
                             .read()

@@ -59,6 +59,10 @@ public final class Ingest {
 
   public static final String KIND = INTERNAL_PREFIX + "kind";
   static final String PARSE_REASON = INTERNAL_PREFIX + "parse_reason";
+
+  /** Whether a row's text had invalid UTF-8 (or a lone surrogate escape) before decoding. */
+  static final String BAD_UTF8 = INTERNAL_PREFIX + "bad_utf8";
+
   public static final String KIND_DOC = "docs";
   public static final String KIND_REJECT = "rejects";
 
@@ -76,6 +80,7 @@ public final class Ingest {
   public static final String R_MISSING_ID = "missing id";
   public static final String R_BAD_ID = "id is not a string or number";
   public static final String R_DUPLICATE_ID = "duplicate id";
+  public static final String R_NO_TOKENS = "text has no tokens";
 
   private static final int RAW_CHARS = 2000;
 
@@ -86,8 +91,10 @@ public final class Ingest {
         || name.equals(Columns.SOURCE_FILE)
         || name.equals(Columns.SOURCE_ROW)
         || name.equals(Columns.REJECT_REASON)
+        || name.equals(Columns.REJECT_DETAIL)
         || name.equals(Columns.RAW)
         || name.equals(Columns.N_TOKENS)
+        || name.equals(Columns.UTF8_REPLACED)
         || name.startsWith(INTERNAL_PREFIX);
   }
 
@@ -138,6 +145,7 @@ public final class Ingest {
       String domainColumn,
       boolean generateIds,
       int maxDocChars,
+      boolean replaceInvalidUtf8,
       Tokenizer tokenizer)
       implements java.io.Serializable {}
 
@@ -149,6 +157,7 @@ public final class Ingest {
         cfg.get(Keys.INPUT_DOMAIN_COLUMN),
         cfg.get(Keys.INPUT_GENERATE_IDS),
         cfg.get(Keys.INPUT_MAX_DOC_CHARS),
+        cfg.get(Keys.INPUT_INVALID_UTF8).equals("replace"),
         Tokenizers.fromConfig(cfg));
   }
 
@@ -167,7 +176,7 @@ public final class Ingest {
         plan.format().equals(InputPlan.PARQUET)
             ? readParquet(spark, plan, cfg, inputRows)
             : readJsonl(spark, plan, cfg, inputRows);
-    Dataset<Row> content = contentReasons(rows, cfg, plan.format().equals(InputPlan.PARQUET));
+    Dataset<Row> content = contentReasons(rows, cfg);
     return new Classified(finish(duplicateIds(content), cfg), finish(content, cfg), inputRows[0]);
   }
 
@@ -177,11 +186,16 @@ public final class Ingest {
    * group-by over the id column alone, which Parquet reads without the text). The two aggregates
    * are one union, so their shuffle stages run side by side.
    *
-   * @param groups (kind, source_file, reason label or null, rows, tokens or null)
+   * @param groups (kind, source_file, reason label or null, rows, tokens or null, rows kept with
+   *     invalid UTF-8 replaced)
    */
   public record WrittenCounts(List<Row> groups, boolean idsRepeat) {}
 
   public static WrittenCounts countWritten(Dataset<Row> written) {
+    Column replaced =
+        List.of(written.columns()).contains(Columns.UTF8_REPLACED)
+            ? functions.sum(when(col(Columns.UTF8_REPLACED), lit(1L)).otherwise(lit(0L)))
+            : lit(0L);
     Dataset<Row> groups =
         written
             .groupBy(
@@ -190,7 +204,10 @@ public final class Ingest {
                 functions
                     .trim(functions.regexp_extract(col(Columns.REJECT_REASON), "^[^(]*", 0))
                     .as("r"))
-            .agg(functions.count(lit(1)).as("n"), functions.sum(Columns.N_TOKENS).as("t"))
+            .agg(
+                functions.count(lit(1)).as("n"),
+                functions.sum(Columns.N_TOKENS).as("t"),
+                replaced.as("u"))
             .withColumn("repeat", lit(false));
     Dataset<Row> repeat =
         written
@@ -205,11 +222,12 @@ public final class Ingest {
                 lit(null).cast("string").as("r"),
                 lit(0L).as("n"),
                 lit(null).cast("long").as("t"),
+                lit(0L).as("u"),
                 lit(true).as("repeat"));
     List<Row> out = new ArrayList<>();
     boolean repeats = false;
     for (Row r : groups.unionByName(repeat).collectAsList()) {
-      if (r.getBoolean(5)) {
+      if (r.getBoolean(6)) {
         repeats = true;
       } else {
         out.add(r);
@@ -239,7 +257,12 @@ public final class Ingest {
                 col("_metadata.file_name"), lit("#"), col("_metadata.row_index").cast("string"))
             : col(quote(idCol)).cast("string");
     cols.add(id.as(Columns.ID));
-    cols.add(col(quote(textCol)).as(Columns.TEXT));
+    // Parquet strings are raw bytes until decoded: checked here, repaired only when asked to
+    Column text = col(quote(textCol));
+    Column badUtf8 = functions.not(functions.call_function("is_valid_utf8", text));
+    cols.add(
+        (cfg.replaceInvalidUtf8() ? functions.call_function("make_valid_utf8", text) : text)
+            .as(Columns.TEXT));
     cols.add(
         names.contains(domainCol)
             ? col(quote(domainCol)).cast("string").as(Columns.DOMAIN)
@@ -251,6 +274,7 @@ public final class Ingest {
     }
     cols.add(col("_metadata.file_path").as(Columns.SOURCE_FILE));
     cols.add(col("_metadata.row_index").as(Columns.SOURCE_ROW));
+    cols.add(functions.coalesce(badUtf8, lit(false)).as(BAD_UTF8));
     cols.add(lit(null).cast("string").as(PARSE_REASON));
     cols.add(lit(null).cast("string").as(Columns.RAW));
     return df.select(cols.toArray(Column[]::new));
@@ -268,12 +292,16 @@ public final class Ingest {
                 col("value"),
                 col("_metadata.file_path").as("f"),
                 col("_metadata.file_name").as("fn"),
-                col("_metadata.file_block_start").as("b"));
+                col("_metadata.file_block_start").as("b"),
+                // the bytes as read: getString decodes them, replacing invalid ones with U+FFFD
+                functions.call_function("is_valid_utf8", col("value")).as("u"));
 
     // pass 1: the schema of the other fields (Spark's own inference over the lines), and, in the
     // same job, the lines of each (file, split) → 1-based line number of each split's first line
     SplitLineCounts splitLines = new SplitLineCounts();
-    spark.sparkContext().register(splitLines, "reweigh ingest: lines per split");
+    // unnamed: Spark shows named accumulators in its status store, reading the map from another
+    // thread while tasks merge into it (ConcurrentModificationException in AppStatusListener)
+    spark.sparkContext().register(splitLines);
     String idField = cfg.idColumn();
     String textField = cfg.textColumn();
     String domainField = cfg.domainColumn();
@@ -317,10 +345,18 @@ public final class Ingest {
             .add(Columns.DOMAIN, DataTypes.StringType)
             .add(Columns.SOURCE_FILE, DataTypes.StringType)
             .add(Columns.SOURCE_ROW, DataTypes.LongType)
+            .add(BAD_UTF8, DataTypes.BooleanType)
             .add(PARSE_REASON, DataTypes.StringType)
             .add(Columns.RAW, DataTypes.StringType);
     JsonlLineParser parser =
-        new JsonlLineParser(idField, textField, domainField, generateIds, bases, extras.size() > 0);
+        new JsonlLineParser(
+            idField,
+            textField,
+            domainField,
+            generateIds,
+            cfg.replaceInvalidUtf8(),
+            bases,
+            extras.size() > 0);
     Dataset<Row> parsed = lines.mapPartitions(parser, Encoders.row(parsedSchema));
     List<Column> cols = new ArrayList<>();
     for (String c : new String[] {Columns.ID, Columns.TEXT, Columns.DOMAIN}) {
@@ -333,7 +369,9 @@ public final class Ingest {
       }
     }
     for (String c :
-        new String[] {Columns.SOURCE_FILE, Columns.SOURCE_ROW, PARSE_REASON, Columns.RAW}) {
+        new String[] {
+          Columns.SOURCE_FILE, Columns.SOURCE_ROW, BAD_UTF8, PARSE_REASON, Columns.RAW
+        }) {
       cols.add(col(c));
     }
     return parsed.select(cols.toArray(Column[]::new));
@@ -425,6 +463,7 @@ public final class Ingest {
     private final String textField;
     private final String domainField;
     private final boolean generateIds;
+    private final boolean replaceInvalidUtf8;
     private final Broadcast<Map<String, Long>> bases;
 
     /**
@@ -439,19 +478,21 @@ public final class Ingest {
         String textField,
         String domainField,
         boolean generateIds,
+        boolean replaceInvalidUtf8,
         Broadcast<Map<String, Long>> bases,
         boolean wholeLine) {
       this.idField = idField;
       this.textField = textField;
       this.domainField = domainField;
       this.generateIds = generateIds;
+      this.replaceInvalidUtf8 = replaceInvalidUtf8;
       this.bases = bases;
       this.wholeLine = wholeLine;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> in) {
-      ObjectMapper om = new ObjectMapper();
+      ObjectMapper om = mapper();
       Map<String, Long> base = bases.value();
       return new Iterator<>() {
         String curKey = null;
@@ -474,7 +515,7 @@ public final class Ingest {
             line = b == null ? 0 : b;
           }
           line++;
-          Row parsed = parse(om, value, file, r.getString(2), line);
+          Row parsed = parse(om, value, file, r.getString(2), line, !r.getBoolean(4));
           int last = parsed.length() - 1;
           String raw = parsed.getString(last);
           if (wholeLine || raw == null || raw.length() <= RAW_CHARS) {
@@ -490,22 +531,37 @@ public final class Ingest {
       };
     }
 
-    Row parse(ObjectMapper om, String value, String file, String fileName, long line) {
+    /**
+     * A JSON reader whose string limit is not Jackson's default 20 M characters: the document
+     * length limit is input.max-doc-chars, applied with its own reason (contentReasons).
+     */
+    static ObjectMapper mapper() {
+      return new ObjectMapper(
+          com.fasterxml.jackson.core.JsonFactory.builder()
+              .streamReadConstraints(
+                  com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                      .maxStringLength(Integer.MAX_VALUE)
+                      .build())
+              .build());
+    }
+
+    Row parse(
+        ObjectMapper om, String value, String file, String fileName, long line, boolean badBytes) {
       String id = generateIds ? fileName + "#" + line : null;
       if (!value.isEmpty() && value.charAt(0) == '\uFEFF') {
         value = value.substring(1); // a UTF-8 byte order mark at the start of a file
       }
       if (value.isBlank()) {
-        return row(id, null, null, file, line, R_BLANK_LINE, value);
+        return row(id, null, null, file, line, badBytes, R_BLANK_LINE, value);
       }
       JsonNode node;
       try {
         node = om.readTree(value);
       } catch (Exception e) {
-        return row(id, null, null, file, line, R_INVALID_JSON, value);
+        return row(id, null, null, file, line, badBytes, R_INVALID_JSON, value);
       }
       if (node == null || !node.isObject()) {
-        return row(id, null, null, file, line, R_NOT_OBJECT, value);
+        return row(id, null, null, file, line, badBytes, R_NOT_OBJECT, value);
       }
       String reason = null;
       if (!generateIds) {
@@ -529,9 +585,46 @@ public final class Ingest {
       } else {
         text = t.asText();
       }
+      boolean bad = badBytes;
+      if (text != null && value.indexOf("\\u") >= 0 && hasLoneSurrogate(text)) {
+        bad = true; // a \\uD800 escape: no character, and UTF-8 cannot encode it
+        if (replaceInvalidUtf8) {
+          text = replaceLoneSurrogates(text);
+        }
+      }
       JsonNode d = node.get(domainField);
       String domain = d == null || d.isNull() ? null : (d.isTextual() ? d.asText() : d.toString());
-      return row(id, text, domain, file, line, reason, value);
+      return row(id, text, domain, file, line, bad, reason, value);
+    }
+
+    static boolean hasLoneSurrogate(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)
+            && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** s with every unpaired surrogate replaced by U+FFFD (as invalid bytes are decoded). */
+    static String replaceLoneSurrogates(String s) {
+      StringBuilder b = new StringBuilder(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)
+            && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          b.append(c).append(s.charAt(++i));
+        } else {
+          b.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+        }
+      }
+      return b.toString();
     }
 
     /** The first n code points of s (as Spark's substring(s, 1, n) counts characters). */
@@ -544,8 +637,15 @@ public final class Ingest {
     }
 
     private static Row row(
-        String id, String text, String domain, String file, long line, String reason, String raw) {
-      return RowFactory.create(id, text, domain, file, line, reason, raw);
+        String id,
+        String text,
+        String domain,
+        String file,
+        long line,
+        boolean badUtf8,
+        String reason,
+        String raw) {
+      return RowFactory.create(id, text, domain, file, line, badUtf8, reason, raw);
     }
   }
 
@@ -555,12 +655,13 @@ public final class Ingest {
    * Adds the reject reasons of content problems (everything but duplicate ids). Each check reads
    * the whole text only when a cheap test on its bytes leaves the answer open: a text is blank only
    * if it is empty or its first character is white space (the regex decodes the text), it is too
-   * long only if it has more bytes than the limit has characters (counting characters scans it),
-   * and only Parquet strings can hold invalid UTF-8 (JSONL lines are decoded by our parser and
-   * encoded again by Spark). Measured on the 137 MB corpus of docs/benchmarks.md: the three scans
-   * were a quarter of the ingest write's CPU samples.
+   * long only if it has more bytes than the limit has characters (counting characters scans it).
+   * Invalid UTF-8 was found by the readers (BAD_UTF8): rejected, or kept with utf8_replaced under
+   * input.invalid-utf8=replace. Measured on the 137 MB corpus of docs/benchmarks.md: the scans were
+   * a quarter of the ingest write's CPU samples. A text the tokenizer finds no token in is not a
+   * document (rejected); n_tokens is computed here, once, for the rows still usable.
    */
-  static Dataset<Row> contentReasons(Dataset<Row> rows, Settings cfg, boolean rawBytes) {
+  static Dataset<Row> contentReasons(Dataset<Row> rows, Settings cfg) {
     int maxChars = cfg.maxDocChars();
     Column text = col(Columns.TEXT);
     // ascii() reads the first code point only (substring() would count every character first)
@@ -571,12 +672,9 @@ public final class Ingest {
             col(PARSE_REASON),
             when(col(Columns.ID).isNull().or(col(Columns.ID).equalTo("")), lit(R_MISSING_ID)),
             when(text.isNull(), lit(R_NULL_TEXT)),
-            // Parquet strings are raw bytes until decoded; JSONL lines are decoded by the parser
-            rawBytes
-                ? when(
-                    functions.not(functions.call_function("is_valid_utf8", text)),
-                    lit(R_INVALID_UTF8))
-                : lit(null).cast("string"),
+            cfg.replaceInvalidUtf8()
+                ? lit(null).cast("string")
+                : when(col(BAD_UTF8), lit(R_INVALID_UTF8)),
             when(blank, lit(R_EMPTY_TEXT)),
             when(
                 functions.octet_length(text).gt(maxChars).and(length(text).gt(maxChars)),
@@ -586,9 +684,27 @@ public final class Ingest {
                     lit(" > " + maxChars + " chars)"))));
     // raw is only ever written cut to RAW_CHARS: cut it before the duplicate-id window, whose
     // shuffle would otherwise carry every JSONL line a second time beside its text
-    return rows.withColumn(Columns.REJECT_REASON, reason)
-        .drop(PARSE_REASON)
-        .withColumn(Columns.RAW, cut(col(Columns.RAW), RAW_CHARS));
+    Dataset<Row> out =
+        rows.withColumn(Columns.REJECT_REASON, reason)
+            .drop(PARSE_REASON)
+            .withColumn(Columns.RAW, cut(col(Columns.RAW), RAW_CHARS));
+    out =
+        cfg.replaceInvalidUtf8()
+            ? out.withColumnRenamed(BAD_UTF8, Columns.UTF8_REPLACED)
+            : out.drop(BAD_UTF8);
+    Tokenizer tok = cfg.tokenizer();
+    Column tokens =
+        functions
+            .udf(
+                (org.apache.spark.sql.api.java.UDF1<String, Integer>) tok::count,
+                DataTypes.IntegerType)
+            .apply(text);
+    return out.withColumn(Columns.N_TOKENS, when(col(Columns.REJECT_REASON).isNull(), tokens))
+        .withColumn(
+            Columns.REJECT_REASON,
+            coalesce(
+                col(Columns.REJECT_REASON),
+                when(col(Columns.N_TOKENS).equalTo(0), lit(R_NO_TOKENS))));
   }
 
   /** The code points that (?U)\\s matches (all in the BMP), as the empty-text check uses them. */
@@ -638,20 +754,21 @@ public final class Ingest {
         .drop(INTERNAL_PREFIX + "id_key", INTERNAL_PREFIX + "rn", INTERNAL_PREFIX + "first");
   }
 
-  /** Adds n_tokens (usable rows) and kind; cuts text and raw of rejected rows. */
+  /**
+   * Keeps n_tokens of usable rows only, adds kind; cuts text and raw of rejected rows; splits each
+   * reason into its stable label (reject_reason: what dashboards group by, the manifest's keys) and
+   * its detail (reject_detail: "first at FILE:ROW", "20000000 > 10000000 chars").
+   */
   static Dataset<Row> finish(Dataset<Row> out, Settings cfg) {
     Column text = col(Columns.TEXT);
-    Tokenizer tok = cfg.tokenizer();
     Column isDoc = col(Columns.REJECT_REASON).isNull();
+    Column full = col(Columns.REJECT_REASON);
     return out.withColumn(
-            Columns.N_TOKENS,
-            when(
-                isDoc,
-                functions
-                    .udf(
-                        (org.apache.spark.sql.api.java.UDF1<String, Integer>) tok::count,
-                        DataTypes.IntegerType)
-                    .apply(text)))
+            Columns.REJECT_DETAIL,
+            when(full.contains("("), functions.regexp_extract(full, "^[^(]*\\((.*)\\)$", 1)))
+        .withColumn(
+            Columns.REJECT_REASON, functions.trim(functions.regexp_extract(full, "^[^(]*", 0)))
+        .withColumn(Columns.N_TOKENS, when(isDoc, col(Columns.N_TOKENS)))
         .withColumn(KIND, when(isDoc, lit(KIND_DOC)).otherwise(lit(KIND_REJECT)))
         .withColumn(
             Columns.RAW,

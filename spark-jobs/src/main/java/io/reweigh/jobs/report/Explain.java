@@ -243,7 +243,14 @@ public final class Explain {
     }
     return r.filter(col(Columns.ID).cast("string").equalTo(id))
         .select(
-            col(Columns.REJECT_REASON),
+            (cols.contains(Columns.REJECT_DETAIL)
+                    ? functions.concat_ws(
+                        " ",
+                        col(Columns.REJECT_REASON),
+                        functions.concat(
+                            functions.lit("("), col(Columns.REJECT_DETAIL), functions.lit(")")))
+                    : col(Columns.REJECT_REASON))
+                .as(Columns.REJECT_REASON),
             (cols.contains(Columns.SOURCE_FILE)
                     ? col(Columns.SOURCE_FILE).cast("string")
                     : functions.lit(null).cast("string"))

@@ -732,7 +732,7 @@ public final class Report {
     h.append("</tr>");
     for (var d : set.domains()) {
       h.append("<tr><td>")
-          .append(esc(d.domain() == null ? "(none)" : d.domain()))
+          .append(esc(d.domain() == null ? "(none)" : clip(d.domain())))
           .append("</td><td>")
           .append(d.documents())
           .append("</td><td>")

@@ -103,7 +103,7 @@ public final class ReportHtml {
           .append("<th>documents</th><th>mean weight</th></tr>");
       for (ReportData.Group g : d.labels()) {
         h.append("<tr><td class=\"l\">")
-            .append(Report.esc(g.name() == null ? "(none)" : g.name()))
+            .append(Report.esc(g.name() == null ? "(none)" : Report.clip(g.name())))
             .append("</td><td>")
             .append(g.documents())
             .append("</td><td>")
@@ -329,7 +329,7 @@ public final class ReportHtml {
     }
     double[] totals = new double[series.size()];
     for (DomainStats s : ds) {
-      labels.add(s.domain() == null ? "(none)" : s.domain());
+      labels.add(s.domain() == null ? "(none)" : Report.clip(s.domain()));
       double[] v = domainValues(s);
       for (int k = 0; k < totals.length; k++) {
         totals[k] += v[k];
@@ -398,9 +398,9 @@ public final class ReportHtml {
     int span = 4 + d.docColumns().size();
     for (ReportData.Doc doc : docs) {
       h.append("<tr class=\"doc\"><td class=\"l\">")
-          .append(Report.esc(doc.id()))
+          .append(Report.esc(Report.clip(String.valueOf(doc.id()))))
           .append("</td><td class=\"l\">")
-          .append(Report.esc(doc.domain() == null ? "(none)" : doc.domain()))
+          .append(Report.esc(doc.domain() == null ? "(none)" : Report.clip(doc.domain())))
           .append("</td><td>")
           .append(doc.tokens())
           .append("</td><td><b>")

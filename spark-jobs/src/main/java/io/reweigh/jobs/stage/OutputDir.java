@@ -25,6 +25,7 @@ public final class OutputDir {
 
   private final Path root;
   private final FileSystem fs;
+  private final boolean created;
 
   public OutputDir(String uri, Configuration conf) {
     try {
@@ -34,10 +35,25 @@ public final class OutputDir {
       if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
         throw PipelineErrors.outputNotUsable(uri, "it is a file, not a directory.");
       }
-      fs.mkdirs(root);
+      this.created = !fs.exists(root);
+      if (created && !fs.mkdirs(root)) {
+        throw PipelineErrors.outputNotUsable(uri, "the folder cannot be created there.");
+      }
+      // written to before any stage runs, not found unwritable after hours of ingest
+      Path probe = new Path(root, ".reweigh-write-check-" + UUID.randomUUID());
+      fs.create(probe, false).close();
+      fs.delete(probe, false);
+    } catch (org.apache.hadoop.security.AccessControlException e) {
+      throw PipelineErrors.outputNotUsable(
+          uri, "this user may not write there (" + e.getMessage() + ").");
     } catch (IOException e) {
       throw PipelineErrors.outputNotUsable(uri, e.toString());
     }
+  }
+
+  /** Whether this run created the folder (a failed run then removes it if it stays empty). */
+  public boolean created() {
+    return created;
   }
 
   public Path root() {

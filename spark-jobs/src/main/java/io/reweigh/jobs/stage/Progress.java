@@ -38,6 +38,8 @@ public final class Progress extends SparkListener {
   private final long t0 = System.nanoTime();
   private volatile SparkContext sc;
   private volatile String stage = "setup";
+  private volatile boolean running;
+  private volatile long trainingStart;
   private volatile long stageStart = System.nanoTime();
   private final AtomicInteger tasksTotal = new AtomicInteger();
   private final AtomicInteger tasksDone = new AtomicInteger();
@@ -62,7 +64,35 @@ public final class Progress extends SparkListener {
   public Progress attach(SparkContext context) {
     this.sc = context;
     context.addSparkListener(this);
+    io.reweigh.core.stage.TrainingSteps.install(this::trainingStep);
     return this;
+  }
+
+  /**
+   * A driver-side training step of the running stage: a line at the first and last step and at most
+   * one per interval between, {@code proxy-model: training step 120/1000, loss 5.123, 1 min 02 s
+   * elapsed, ETA 7 min 35 s}.
+   */
+  void trainingStep(int step, int steps, double loss) {
+    long now = System.nanoTime();
+    if (step <= 1) {
+      trainingStart = now;
+    }
+    if (step <= 1 || step >= steps || now - lastPrint > intervalNanos) {
+      lastPrint = now;
+      double elapsed = (now - trainingStart) / 1e9;
+      String eta = step > 0 && steps > step ? duration(elapsed * (steps - step) / step) : "–";
+      line(
+          String.format(
+              Locale.ROOT,
+              "%s: training step %d/%d, loss %.3f, %s elapsed, ETA %s",
+              stage,
+              step,
+              steps,
+              loss,
+              duration(elapsed),
+              eta));
+    }
   }
 
   public void line(String msg) {
@@ -79,6 +109,7 @@ public final class Progress extends SparkListener {
     tasksTotal.set(0);
     tasksDone.set(0);
     rowsRead.set(0);
+    running = true;
     SparkContext c = sc;
     if (c != null) {
       c.setJobDescription("reweigh " + name);
@@ -87,6 +118,7 @@ public final class Progress extends SparkListener {
   }
 
   public void stageFinished(String name, long rows, double seconds) {
+    running = false;
     line(String.format(Locale.ROOT, "%s: done, %,d rows in %.1f s", name, rows, seconds));
     SparkContext c = sc;
     if (c != null) {
@@ -101,6 +133,7 @@ public final class Progress extends SparkListener {
       n += info.numTasks();
     }
     tasksTotal.addAndGet(n);
+    rowsRead.set(0); // rows of this job's read: a stage reads its input in several jobs
     if (level == Level.VERBOSE) {
       Object desc =
           jobStart.properties() == null
@@ -124,7 +157,7 @@ public final class Progress extends SparkListener {
       rowsRead.addAndGet(taskEnd.taskMetrics().inputMetrics().recordsRead());
     }
     long now = System.nanoTime();
-    if (now - lastPrint > intervalNanos) {
+    if (running && now - lastPrint > intervalNanos) {
       lastPrint = now;
       line(format(stage, done, tasksTotal.get(), rowsRead.get(), (now - stageStart) / 1e9));
     }
@@ -132,8 +165,9 @@ public final class Progress extends SparkListener {
 
   /**
    * One progress line: {@code commonness: 45/120 tasks, 1,234,567 rows read, 12.3 s elapsed, ETA 20
-   * s}. The ETA is elapsed × (total − done) / done; "ETA –" before the first task ends or when
-   * every submitted task is done (the stage may still submit more).
+   * s}; rows are those the running Spark job has read (a stage reads its input in several jobs).
+   * The ETA is elapsed × (total − done) / done; "ETA –" before the first task ends or when every
+   * submitted task is done (the stage may still submit more).
    */
   public static String format(String stage, int done, int total, long rows, double elapsed) {
     int shownTotal = Math.max(done, total);
@@ -141,7 +175,7 @@ public final class Progress extends SparkListener {
         done > 0 && shownTotal > done ? duration(elapsed * (shownTotal - done) / done) : "–";
     return String.format(
         Locale.ROOT,
-        "%s: %d/%d tasks, %,d rows read, %s elapsed, ETA %s",
+        "%s: %d/%d tasks, %,d rows read by this job, %s elapsed, ETA %s",
         stage,
         done,
         shownTotal,

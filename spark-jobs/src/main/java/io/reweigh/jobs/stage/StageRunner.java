@@ -79,9 +79,13 @@ public final class StageRunner {
     } catch (IOException e) {
       out.delete(tmp);
       throw new UncheckedIOException(e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       out.delete(tmp);
       throw e;
+    } catch (Exception e) {
+      // Spark throws SparkException (checked) from Scala without declaring it
+      out.delete(tmp);
+      throw new IllegalStateException(e.getMessage(), e);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     stats = stats.withSeconds(seconds);

@@ -13,17 +13,17 @@ class ProgressTest {
   @Test
   void progressLineHasTasksRowsElapsedAndEta() {
     assertEquals(
-        "commonness: 30/120 tasks, 1,234,567 rows read, 12.0 s elapsed, ETA 36.0 s",
+        "commonness: 30/120 tasks, 1,234,567 rows read by this job, 12.0 s elapsed, ETA 36.0 s",
         Progress.format("commonness", 30, 120, 1_234_567, 12.0));
     assertEquals(
-        "influence: 10/40 tasks, 0 rows read, 1 min 40 s elapsed, ETA 5 min 00 s",
+        "influence: 10/40 tasks, 0 rows read by this job, 1 min 40 s elapsed, ETA 5 min 00 s",
         Progress.format("influence", 10, 40, 0, 100));
     // before the first task ends, or with every submitted task done, there is no ETA
     assertEquals(
-        "sampler: 0/8 tasks, 0 rows read, 0.5 s elapsed, ETA –",
+        "sampler: 0/8 tasks, 0 rows read by this job, 0.5 s elapsed, ETA –",
         Progress.format("sampler", 0, 8, 0, 0.5));
     assertEquals(
-        "sampler: 9/9 tasks, 5 rows read, 3.0 s elapsed, ETA –",
+        "sampler: 9/9 tasks, 5 rows read by this job, 3.0 s elapsed, ETA –",
         Progress.format("sampler", 9, 4, 5, 3));
     assertEquals("2 h 03 min", Progress.duration(2 * 3600 + 3 * 60 + 10));
   }
