@@ -1,6 +1,9 @@
 package io.reweigh.core;
 
-/** Column and folder names of the data contract (DESIGN.md §3). One place, so stages agree. */
+/**
+ * Column and folder names of the data contract (docs/architecture.md, "Data contract"). One place,
+ * so stages agree.
+ */
 public final class Columns {
   private Columns() {}
 
@@ -45,6 +48,18 @@ public final class Columns {
   public static final String COMMITTED = "_COMMITTED";
   public static final String STATS = "_STATS.json";
   public static final String TMP_DIR = "_tmp";
+
+  /**
+   * Prefix of scratch columns a job adds and drops before it writes (never in a shard); input
+   * columns that start with it are refused by ingest.
+   */
+  public static final String INTERNAL_PREFIX = "__rw_";
+
+  /** The ingest stage's name: its folder under stages/ and its key in the manifest. */
+  public static final String INGEST_STAGE = "ingest";
+
+  /** rejects/ files of the documents a signal dropped (the rest are ingest's rejects). */
+  public static final String DROP_FILE_PREFIX = "drop-";
 
   /** Prefix of the per-signal weight columns written to shards: weight_commonness, … */
   public static String weightColumn(String signal) {

@@ -180,9 +180,4 @@ public final class CommonnessSignal implements Signal {
   public Outputs outputs(ResolvedConfig cfg) {
     return Outputs.weight(WEIGHT);
   }
-
-  @Override
-  public String stageClass() {
-    return "io.reweigh.dedup.spark.CommonnessSignalStage";
-  }
 }

@@ -5,7 +5,7 @@ import java.io.Serializable;
 /**
  * A document's score under an n-gram LM: log_prob = Σ_t ln P(w_t | history) over its T positions
  * (tokens + {@code </s>}), and commonness = exp(log_prob / T), the per-token geometric mean
- * probability (DESIGN.md §4.1).
+ * probability (docs/softdedup.md).
  *
  * <p>Per-token log-probabilities are summed in fixed point (2^-32 units, {@link #toFixed}) so the
  * sum is exact and the same in any order: a distributed sum gives the same bits as a local one.

@@ -106,11 +106,6 @@ public final class KneserNeyModel {
     return grams.get(k - 1).size();
   }
 
-  /** Adjusted count of a k-gram key (0 when unseen). */
-  public long adjustedCount(int k, long gram) {
-    return grams.get(k - 1).getOrDefault(gram, 0L);
-  }
-
   /** P_n of the last token given its history, from the keys of one position. */
   public double probability(long[] s, long[] c) {
     double p = 1.0 / vocab;

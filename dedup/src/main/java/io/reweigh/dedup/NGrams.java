@@ -3,9 +3,9 @@ package io.reweigh.dedup;
 import io.reweigh.core.hash.Hash64;
 
 /**
- * n-gram keys of a document (DESIGN.md §4.1). The token sequence is padded with n−1 {@code <s>} and
- * one {@code </s>}; every real token and {@code </s>} is a predicted position, so a document of L
- * tokens has T = L + 1 positions. At each position j and for every order k = 1..n it yields
+ * n-gram keys of a document (docs/softdedup.md). The token sequence is padded with n−1 {@code <s>}
+ * and one {@code </s>}; every real token and {@code </s>} is a predicted position, so a document of
+ * L tokens has T = L + 1 positions. At each position j and for every order k = 1..n it yields
  *
  * <ul>
  *   <li>{@code s[k-1]} = key of the k-gram w[j-k+1..j] (the gram ending at j), and

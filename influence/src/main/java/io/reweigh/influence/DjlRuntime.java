@@ -10,11 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DJL PyTorch engine as this JVM uses it (DESIGN.md §6): loaded once, offline, from the native
- * jar on the classpath; the device DJL picks (GPU when one is visible, else CPU); and the two
- * per-JVM traps of autograd inside Spark tasks. PyTorch's grad mode is per thread, so every task
- * thread switches it off before inference work; DJL's gradient collector is one per JVM, so every
- * gradient computation holds {@link #withGradients}'s lock.
+ * The DJL PyTorch engine as this JVM uses it (docs/byo-model.md): loaded once, offline, from the
+ * native jar on the classpath; the device DJL picks (GPU when one is visible, else CPU); and the
+ * two per-JVM traps of autograd inside Spark tasks. PyTorch's grad mode is per thread, so every
+ * task thread switches it off before inference work; DJL's gradient collector is one per JVM, so
+ * every gradient computation holds {@link #withGradients}'s lock.
  */
 public final class DjlRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(DjlRuntime.class);

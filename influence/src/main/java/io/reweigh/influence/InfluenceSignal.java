@@ -275,9 +275,4 @@ public final class InfluenceSignal implements Signal {
             + " of the corpus; influence.drop-top-fraction)",
         List.of(W1, W2));
   }
-
-  @Override
-  public String stageClass() {
-    return "io.reweigh.influence.spark.InfluenceSignalStage";
-  }
 }

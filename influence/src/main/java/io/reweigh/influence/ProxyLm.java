@@ -26,8 +26,9 @@ import java.util.SplittableRandom;
  *
  * <p>The forward pass takes optional substitutes for any parameter ({@link Forward}), with either
  * the parameter's own shape or a leading batch axis (one copy per sample). That is what per-sample
- * gradients in one backward pass need (DESIGN.md §4.2), and what DJL's Block API, whose parameters
- * are fixed arrays, cannot express; it plays the part of PyTorch's {@code functional_call}.
+ * gradients in one backward pass need (docs/influence.md), and what DJL's Block API, whose
+ * parameters are fixed arrays, cannot express; it plays the part of PyTorch's {@code
+ * functional_call}.
  *
  * <p>Parameter names: {@code tok_emb [V,d]}, {@code pos_emb [C,d]}, per block {@code l<i>.ln1.g},
  * {@code .ln1.b}, {@code .attn.w [d,3d]}, {@code .attn.b}, {@code .proj.w [d,d]}, {@code .proj.b},

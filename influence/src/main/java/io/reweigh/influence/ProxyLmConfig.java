@@ -3,9 +3,9 @@ package io.reweigh.influence;
 import java.io.Serializable;
 
 /**
- * Shape of the proxy LM (DESIGN.md §4.2): a decoder-only transformer with {@code layers} pre-norm
- * blocks of width {@code dModel} and {@code heads} attention heads over {@code context} positions;
- * token ids are hashed into {@code vocab} buckets (0 = padding, 1 = document boundary).
+ * Shape of the proxy LM (docs/influence.md): a decoder-only transformer with {@code layers}
+ * pre-norm blocks of width {@code dModel} and {@code heads} attention heads over {@code context}
+ * positions; token ids are hashed into {@code vocab} buckets (0 = padding, 1 = document boundary).
  */
 public record ProxyLmConfig(int vocab, int dModel, int layers, int heads, int context)
     implements Serializable {

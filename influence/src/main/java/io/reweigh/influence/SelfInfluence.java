@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Squared per-sample gradient norms ‖∇_{θ_L} ℓ(x)‖² over selected layer groups (DESIGN.md §4.2),
+ * Squared per-sample gradient norms ‖∇_{θ_L} ℓ(x)‖² over selected layer groups (docs/influence.md),
  * for a whole batch in <b>one</b> backward pass:
  *
  * <ul>
@@ -32,8 +32,8 @@ public final class SelfInfluence {
 
   /** The squared gradient norm of each real row of the batch, in one backward pass. */
   /**
-   * How a document's loss is normalised: MEAN over its own targets (DESIGN.md §4.2), or WINDOW: the
-   * sum over its targets divided by the window length max-tokens, i.e. its share of a packed
+   * How a document's loss is normalised: MEAN over its own targets (docs/influence.md), or WINDOW:
+   * the sum over its targets divided by the window length max-tokens, i.e. its share of a packed
    * pretraining sequence (what PRESENCE scores; short documents are not favoured).
    */
   public enum Norm {

@@ -166,9 +166,10 @@ class SparkSubmitLocalIT {
 
   /** Waits until the run's _tmp/ holds a folder named prefix*, then kills the JVM (SIGKILL). */
   /**
-   * DESIGN.md §3 determinism through the CLI: local[1] with whole-file splits and local[4] with 16
-   * KB splits write byte-identical shards, in resample mode with domain targets and token-sized
-   * shards (the sampler's prefix sums, systematic sampling and cuts), with commonness computed.
+   * docs/guarantees.md determinism through the CLI: local[1] with whole-file splits and local[4]
+   * with 16 KB splits write byte-identical shards, in resample mode with domain targets and
+   * token-sized shards (the sampler's prefix sums, systematic sampling and cuts), with commonness
+   * computed.
    */
   @Test
   void shardsDoNotDependOnParallelismOrSplitSize() throws Exception {

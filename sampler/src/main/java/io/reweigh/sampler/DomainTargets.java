@@ -12,10 +12,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A domain mixture: domain → target share of the total weight (DESIGN.md §4.4; the flat JSON object
- * DoReMi/DoGE-style mixture searches emit). {@link #scales} turns per-domain totals into the factor
- * each domain's weights are multiplied by. Spark-free; the sampler's Spark glue reads the file and
- * computes the totals.
+ * A domain mixture: domain → target share of the total weight (docs/trainers.md; the flat JSON
+ * object DoReMi/DoGE-style mixture searches emit). {@link #scales} turns per-domain totals into the
+ * factor each domain's weights are multiplied by. Spark-free; the sampler's Spark glue reads the
+ * file and computes the totals.
  *
  * @param source where the targets came from, for messages ("file x.json" or "inline object")
  * @param shares domain → share in [0, 1], summing to 1 within 1e-6

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The sampler's plan, computed on the driver from the config and the committed stages, shipped to
- * executors as is (DESIGN.md §4.4; docs/trainers.md describes what it writes).
+ * executors as is (docs/trainers.md; docs/trainers.md describes what it writes).
  *
  * @param seed sampler.seed: shard order, systematic offsets, copy spread
  * @param resample sampler.mode=resample
@@ -129,7 +129,7 @@ public record SamplerParams(
         new ShardSet("phase-2", "shards/phase-2", 2, 1 - phaseSplit));
   }
 
-  /** Final unnormalised weight: Π w_s^α_s (DESIGN.md §4.4). */
+  /** Final unnormalised weight: Π w_s^α_s (docs/trainers.md). */
   public double combine(double[] weights) {
     if (weights.length != signals.size()) {
       throw new IllegalArgumentException("expected " + signals.size() + " weights");

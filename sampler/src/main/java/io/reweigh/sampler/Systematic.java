@@ -3,7 +3,7 @@ package io.reweigh.sampler;
 import io.reweigh.core.hash.Hash64;
 
 /**
- * Seeded systematic sampling in fixed point (DESIGN.md §4.4, resample mode). Document i, in the
+ * Seeded systematic sampling in fixed point (docs/trainers.md, resample mode). Document i, in the
  * seeded document order, has expected copies e_i = w_i · r, held as q_i = round(e_i · 2^24). With
  * the exclusive prefix P_i = Σ_{j<i} q_j and one seeded offset U in [0, 2^24), it gets
  *

@@ -37,11 +37,6 @@ public final class FakeSignal implements Signal {
 
   @Override
   public Outputs outputs(ResolvedConfig cfg) {
-    return Outputs.weight(defaultWeightColumn());
-  }
-
-  @Override
-  public String stageClass() {
-    return "none";
+    return Outputs.weight("weight_" + name());
   }
 }

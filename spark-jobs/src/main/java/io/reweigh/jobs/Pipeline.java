@@ -57,12 +57,10 @@ public final class Pipeline {
     }
   }
 
-  public static final String INGEST = "ingest";
+  public static final String INGEST = Columns.INGEST_STAGE;
   public static final String SAMPLER = "sampler";
 
   /** Prefix of the files in rejects/ that hold rows a signal dropped (rewritten every run). */
-  static final String DROP_PREFIX = "drop-";
-
   public static Summary run(SparkSession spark, Options o, Progress progress) {
     return new Pipeline(spark, o, progress).run();
   }
@@ -396,7 +394,7 @@ public final class Pipeline {
     try {
       if (out.exists(rejects)) {
         for (var f : out.fs().listStatus(rejects)) {
-          if (f.getPath().getName().startsWith(DROP_PREFIX)) {
+          if (f.getPath().getName().startsWith(Columns.DROP_FILE_PREFIX)) {
             out.delete(f.getPath());
           }
         }
@@ -427,7 +425,9 @@ public final class Pipeline {
             .parquet(where.toString());
         for (var f : out.fs().listStatus(where)) {
           if (f.getPath().getName().endsWith(".parquet")) {
-            out.rename(f.getPath(), new Path(rejects, DROP_PREFIX + (file++) + ".zstd.parquet"));
+            out.rename(
+                f.getPath(),
+                new Path(rejects, Columns.DROP_FILE_PREFIX + (file++) + ".zstd.parquet"));
           }
         }
         out.delete(where);
@@ -505,10 +505,10 @@ public final class Pipeline {
     }
     // move into the layout the runner commits: data/ → stages/ingest, rejects/ → rejects/
     out.rename(
-        exists(out, docsDir) ? docsDir : emptyLike(spark, written, new Path(tmp, "empty-docs")),
+        out.exists(docsDir) ? docsDir : emptyLike(spark, written, new Path(tmp, "empty-docs")),
         new Path(tmp, "data"));
     out.rename(
-        exists(out, rejDir) ? rejDir : emptyLike(spark, written, new Path(tmp, "empty-rejects")),
+        out.exists(rejDir) ? rejDir : emptyLike(spark, written, new Path(tmp, "empty-rejects")),
         new Path(tmp, Columns.REJECTS_DIR));
     out.delete(all);
     if (c.inputRows() != docs + rejected) {
@@ -621,10 +621,6 @@ public final class Pipeline {
                 .thenComparing(Map.Entry.comparingByKey()))
         .forEach(e -> sorted.put(e.getKey(), e.getValue()));
     return sorted;
-  }
-
-  private static boolean exists(OutputDir out, Path p) {
-    return out.exists(p);
   }
 
   /** An empty Parquet table with the columns of {@code like} (minus kind). */

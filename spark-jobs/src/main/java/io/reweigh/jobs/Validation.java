@@ -1,5 +1,6 @@
 package io.reweigh.jobs;
 
+import io.reweigh.core.Columns;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.signal.Signal;
 import java.util.Locale;
@@ -36,7 +37,7 @@ final class Validation {
     StringBuilder s = new StringBuilder("estimated work and memory per stage:\n");
     row(
         s,
-        "ingest",
+        Columns.INGEST_STAGE,
         String.format(Locale.ROOT, "read %s, tokenize %,d documents", size(bytes), docs),
         0,
         -1,

@@ -12,8 +12,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The house rules of DESIGN.md §2, checked on the sources: packages without "spark" in their name
- * import no Spark; dedup, influence and sampler never import each other; core imports none of them.
+ * The house rules of docs/architecture.md, checked on the sources: packages without "spark" in
+ * their name import no Spark; dedup, influence and sampler never import each other; core imports
+ * none of them.
  */
 class ArchitectureTest {
   static final Path ROOT = Path.of("..");
@@ -74,6 +75,23 @@ class ArchitectureTest {
           if (src.contains("import " + f + ".") || src.contains("import static " + f + ".")) {
             bad.add(p + " imports " + f);
           }
+        }
+      }
+    }
+    assertEquals(List.of(), bad);
+  }
+
+  @Test
+  void benchmarksAndTheSignalRegistryStayOutOfTheShippedCode() throws IOException {
+    List<String> bad = new ArrayList<>();
+    for (String m : List.of("core", "dedup", "influence", "sampler", "spark-jobs")) {
+      for (Path p : sources(m)) {
+        String src = Files.readString(p);
+        if (pkg(src).contains(".bench")) {
+          bad.add(p + ": benchmark code belongs in bench/ (not shipped)");
+        }
+        if (src.contains(".getDeclaredConstructor().newInstance()")) {
+          bad.add(p + ": stages are found by ServiceLoader, not instantiated by class name");
         }
       }
     }

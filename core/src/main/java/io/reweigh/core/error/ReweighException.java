@@ -7,7 +7,7 @@ package io.reweigh.core.error;
 public final class ReweighException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** Failure class; decides the process exit code (DESIGN.md §7). */
+  /** Failure class; decides the process exit code (docs/guarantees.md). */
   public enum Kind {
     /** Bad command line or configuration. */
     USAGE(2),

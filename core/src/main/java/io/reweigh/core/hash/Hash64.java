@@ -1,7 +1,5 @@
 package io.reweigh.core.hash;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Stable 64-bit hashing used for n-gram keys, document order and ids. The values are part of the
  * output contract (shard order depends on them), so they never depend on the JVM's String.hashCode
@@ -62,9 +60,5 @@ public final class Hash64 {
   /** Seeded hash of a string: the shard order key of a document. */
   public static long seeded(long seed, String s) {
     return combine(fmix64(seed ^ 0x5851F42D4C957F2DL), hash(s));
-  }
-
-  public static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

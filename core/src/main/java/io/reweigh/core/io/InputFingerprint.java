@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * What the input was: every data file with its size and modification time. Its hash decides whether
- * a committed stage can be reused (DESIGN.md §3).
+ * a committed stage can be reused (docs/architecture.md, "Stage commit protocol").
  */
 public record InputFingerprint(String format, List<FileEntry> files) implements Serializable {
 

@@ -11,9 +11,9 @@ import java.util.List;
  * sampler.alpha.<name>}. Implementations are registered with one line in {@code
  * META-INF/services/io.reweigh.core.signal.Signal} of their module and found by {@link Signals}.
  *
- * <p>The Spark computation lives in the class named by {@link #stageClass()} (an {@code
- * io.reweigh.core.spark.SignalStage} in the module's {@code spark} package), so that config
- * validation, docs and the sampler's plan need no Spark.
+ * <p>The Spark computation is an {@code io.reweigh.core.spark.SignalStage} in the module's {@code
+ * spark} package, registered the same way and matched by name, so that config validation, docs and
+ * the sampler's plan need no Spark.
  */
 public interface Signal {
   /** Lower-case name: stage, folder and column suffix. */
@@ -33,9 +33,6 @@ public interface Signal {
 
   /** The weight columns of the score table the sampler reads. */
   Outputs outputs(ResolvedConfig cfg);
-
-  /** Fully qualified name of the Spark stage class (public, no-argument constructor). */
-  String stageClass();
 
   /**
    * What the sampler takes from a score table: the weight column that enters Π w^α, further columns
@@ -89,9 +86,4 @@ public interface Signal {
 
   /** Estimated work and memory of one stage (see {@link #estimate}). */
   record Estimate(String work, long driverBytes, long taskBytes, String memoryNote) {}
-
-  /** {@code weight_<name>}. */
-  default String defaultWeightColumn() {
-    return "weight_" + name();
-  }
 }

@@ -10,8 +10,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The Spark side of a signal ({@link io.reweigh.core.signal.Signal#stageClass()}): a planner and a
- * runner (docs/architecture.md, "Adding a signal").
+ * The Spark side of a signal: a planner and a runner (docs/architecture.md, "Adding a signal").
+ * Registered, like the {@link io.reweigh.core.signal.Signal} it computes, with one line in its
+ * module's {@code META-INF/services/io.reweigh.core.spark.SignalStage}; matched to it by {@link
+ * #signal()}.
  *
  * <p>{@link #plan} turns the resolved config into an immutable, serialisable plan on the driver.
  * The orchestrator calls it on a {@link ResolvedConfig#recording()} view, so the stage's
@@ -21,6 +23,9 @@ import org.apache.spark.sql.SparkSession;
  * @param <P> the plan record shipped to executors
  */
 public interface SignalStage<P extends Serializable> {
+
+  /** The {@link io.reweigh.core.signal.Signal#name()} this stage computes. */
+  String signal();
 
   /** Resolves the plan on the driver; throws a user-facing error for an invalid combination. */
   P plan(ResolvedConfig cfg);

@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.StructType;
  * Exact, partitioning-independent statistics. Floating-point sums in Spark depend on the order in
  * which partitions are combined; these helpers sum in DECIMAL(38,18) (exact and associative) and
  * derive quantiles from global ranks, so that the same input gives the same bits whatever the
- * number of executors or partitions (DESIGN.md §3, determinism).
+ * number of executors or partitions (docs/guarantees.md, determinism).
  */
 public final class SparkStats {
   private SparkStats() {}

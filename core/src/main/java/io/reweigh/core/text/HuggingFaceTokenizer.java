@@ -135,7 +135,7 @@ public final class HuggingFaceTokenizer implements Tokenizer {
     return t;
   }
 
-  /** DJL must neither download nor call home (DESIGN.md §6). */
+  /** DJL must neither download nor call home (docs/byo-model.md). */
   private static void offline() {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");

@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The default tokenizer (DESIGN.md §4.1): a token is a run of letters, digits and combining marks,
- * or a single other non-space character. Scripts written without spaces (Han, Hiragana, Katakana)
- * give one token per character, so that n-grams over them stay meaningful. Case is kept unless
- * {@code lowercase} is set.
+ * The default tokenizer (docs/softdedup.md): a token is a run of letters, digits and combining
+ * marks, or a single other non-space character. Scripts written without spaces (Han, Hiragana,
+ * Katakana) give one token per character, so that n-grams over them stay meaningful. Case is kept
+ * unless {@code lowercase} is set.
  */
 public final class UnicodeTokenizer implements Tokenizer {
   private static final long serialVersionUID = 1L;
@@ -17,10 +17,6 @@ public final class UnicodeTokenizer implements Tokenizer {
 
   public UnicodeTokenizer(boolean lowercase) {
     this.lowercase = lowercase;
-  }
-
-  public boolean lowercase() {
-    return lowercase;
   }
 
   @Override

@@ -1,9 +1,10 @@
 package io.reweigh.core.weights;
 
 /**
- * Pure weight arithmetic shared by every signal (DESIGN.md §4): rank-based quantiles and segments,
- * clipping, and the clip window of the sampler's max/min ratio. Ranks are 0-based positions in the
- * total order (value, id), which makes every result independent of how data is partitioned.
+ * Pure weight arithmetic shared by every signal (docs/trainers.md): rank-based quantiles and
+ * segments, clipping, and the clip window of the sampler's max/min ratio. Ranks are 0-based
+ * positions in the total order (value, id), which makes every result independent of how data is
+ * partitioned.
  */
 public final class WeightMath {
   private WeightMath() {}

@@ -4,7 +4,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The one local[2] SparkSession shared by every Spark test of a module (surefire runs a module's
- * tests in one JVM). UI off, loopback host, few shuffle partitions, Kryo on: as DESIGN.md §5.7.
+ * tests in one JVM). UI off, loopback host, few shuffle partitions, Kryo on: as
+ * docs/architecture.md.
  */
 public final class SharedSpark {
   private SharedSpark() {}

@@ -12,6 +12,11 @@ import org.apache.spark.sql.SparkSession;
 /** Spark side of {@link io.reweigh.dedup.CommonnessSignal}: plan, then {@link CommonnessStage}. */
 public final class CommonnessSignalStage implements SignalStage<CommonnessParams> {
   @Override
+  public String signal() {
+    return io.reweigh.dedup.CommonnessSignal.NAME;
+  }
+
+  @Override
   public CommonnessParams plan(ResolvedConfig cfg) {
     return CommonnessParams.fromConfig(cfg);
   }

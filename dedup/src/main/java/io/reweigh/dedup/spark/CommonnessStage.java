@@ -122,7 +122,7 @@ public final class CommonnessStage {
       double[] clipped = new double[k];
       for (int i = 0; i < k; i++) {
         // as Spark's least(greatest(w, lo), hi) below
-        clipped[i] = Math.min(Math.max(w[i], bounds[0]), bounds[1]);
+        clipped[i] = WeightMath.clip(w[i], bounds[0], bounds[1]);
       }
       mean = SparkStats.exactMeanOfGroups(clipped, counts);
       stats.put("segment_mean_commonness", means);

@@ -40,8 +40,8 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Exact mode: interpolated modified Kneser-Ney (DESIGN.md §4.1), by one of two plans that give the
- * same bits ({@code softdedup.exact.path}): {@link InMemoryCommonness} when the merged n-gram
+ * Exact mode: interpolated modified Kneser-Ney (docs/softdedup.md), by one of two plans that give
+ * the same bits ({@code softdedup.exact.path}): {@link InMemoryCommonness} when the merged n-gram
  * tables fit in the driver (chosen automatically, stated in the manifest as {@code path}),
  * otherwise the distributed plan below, which only needs Spark's spilling aggregations and joins:
  *

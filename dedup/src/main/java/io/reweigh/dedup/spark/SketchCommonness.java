@@ -33,7 +33,7 @@ import org.apache.spark.util.sketch.IncompatibleMergeException;
 /**
  * Sketch mode: one count-min sketch of every gram key (histories are grams of the previous
  * position), built per partition, merged on the driver one task's sketch at a time and broadcast;
- * documents are then scored in a map pass with no shuffle (DESIGN.md §4.1). Each estimate
+ * documents are then scored in a map pass with no shuffle (docs/softdedup.md). Each estimate
  * over-counts by at most eps × (all updates) with probability confidence; memory is 8 bytes ×
  * ceil(2/eps) × ceil(log2(1/(1−confidence))).
  */

@@ -149,9 +149,4 @@ public final class CoresetSignal implements Signal {
   public Outputs outputs(ResolvedConfig cfg) {
     return Outputs.weight(WEIGHT);
   }
-
-  @Override
-  public String stageClass() {
-    return "io.reweigh.influence.coreset.spark.CoresetSignalStage";
-  }
 }

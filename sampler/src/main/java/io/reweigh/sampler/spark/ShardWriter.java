@@ -51,6 +51,17 @@ import org.apache.spark.storage.StorageLevel;
  * their sha256. All sums, ranks and prefixes are exact, so the bytes do not depend on partitioning.
  */
 public final class ShardWriter {
+  // scratch columns, dropped before anything is written (Columns.INTERNAL_PREFIX)
+  private static final String BEFORE_COL = Columns.INTERNAL_PREFIX + "before";
+  private static final String COPIES_COL = Columns.INTERNAL_PREFIX + "copies";
+  private static final String DOC_BYTES_COL = Columns.INTERNAL_PREFIX + "doc_bytes";
+  private static final String ORDER_COL = Columns.INTERNAL_PREFIX + "order";
+  private static final String RANK_COL = Columns.INTERNAL_PREFIX + "rank";
+  private static final String RAW_COL = Columns.INTERNAL_PREFIX + "raw";
+  private static final String SHARD_COL = Columns.INTERNAL_PREFIX + "shard";
+  private static final String SIZE_COL = Columns.INTERNAL_PREFIX + "size";
+  private static final String SPREAD_COL = Columns.INTERNAL_PREFIX + "spread";
+
   private ShardWriter() {}
 
   /** Shard assignments up to this many rows are broadcast to the final join. */
@@ -145,7 +156,7 @@ public final class ShardWriter {
                 (params.shardSize().unit() == ShardSize.Unit.BYTES
                         ? carriedBytes(docs, carried)
                         : lit(0L))
-                    .as("__rw_doc_bytes")));
+                    .as(DOC_BYTES_COL)));
     Dataset<Row> narrow = docs.select(narrowCols.toArray(Column[]::new));
     List<String> signalColumns = new ArrayList<>();
     for (SamplerParams.Signal s : params.signals()) {
@@ -196,7 +207,7 @@ public final class ShardWriter {
       List<String> out = new ArrayList<>(carried);
       out.addAll(added);
       // every added column is a number: 8 bytes each in the shard-bytes estimate
-      Column bytes = col("__rw_doc_bytes").plus(lit(8L * added.size()));
+      Column bytes = col(DOC_BYTES_COL).plus(lit(8L * added.size()));
       Dataset<Row> full = docs.select(carried.stream().map(c -> col(c)).toArray(Column[]::new));
       List<SetResult> sets = new ArrayList<>();
       List<ShardInfo> shards = new ArrayList<>();
@@ -217,31 +228,28 @@ public final class ShardWriter {
           describe(spark, "sampler: resample " + set.dir() + " to its token budget");
           Dataset<Row> copies = resample(spark, weighted, params, set, usableTokens, b);
           cached.add(copies);
-          Dataset<Row> ids = copies.filter(col("__rw_copies").gt(0)).select(Columns.ID);
+          Dataset<Row> ids = copies.filter(col(COPIES_COL).gt(0)).select(Columns.ID);
           sampledIds = sampledIds == null ? ids : sampledIds.union(ids);
           rows =
               weighted
-                  .join(copies.filter(col("__rw_copies").gt(0)), Columns.ID)
+                  .join(copies.filter(col(COPIES_COL).gt(0)), Columns.ID)
                   .withColumn(
                       COPY,
-                      functions.explode(
-                          functions.sequence(lit(0), col("__rw_copies").minus(lit(1)))))
+                      functions.explode(functions.sequence(lit(0), col(COPIES_COL).minus(lit(1)))))
                   .withColumn(
-                      "__rw_spread",
-                      spreadUdf(params.seed())
-                          .apply(col(Columns.ID), col(COPY), col("__rw_copies")));
-          order = new Column[] {col("__rw_spread"), col(Columns.ID), col(COPY)};
+                      SPREAD_COL,
+                      spreadUdf(params.seed()).apply(col(Columns.ID), col(COPY), col(COPIES_COL)));
+          order = new Column[] {col(SPREAD_COL), col(Columns.ID), col(COPY)};
         } else {
-          rows =
-              weighted.withColumn("__rw_order", SparkStats.seededHash(params.seed(), Columns.ID));
-          order = new Column[] {col("__rw_order"), col(Columns.ID)};
+          rows = weighted.withColumn(ORDER_COL, SparkStats.seededHash(params.seed(), Columns.ID));
+          order = new Column[] {col(ORDER_COL), col(Columns.ID)};
           b.documents = n;
           b.ordered = n;
         }
         shards.addAll(
             cut(
                 spark,
-                rows.withColumn("__rw_size", size(params.shardSize(), bytes)),
+                rows.withColumn(SIZE_COL, size(params.shardSize(), bytes)),
                 order,
                 full,
                 added,
@@ -373,10 +381,10 @@ public final class ShardWriter {
         withDomain
             .groupBy(col(Columns.DOMAIN))
             .agg(
-                functions.sum(col("__rw_copies").cast("long")),
-                functions.sum(col("__rw_copies").cast("long").multiply(col(Columns.N_TOKENS))),
-                functions.count(functions.when(col("__rw_copies").gt(0), lit(1))),
-                functions.max(col("__rw_copies")))
+                functions.sum(col(COPIES_COL).cast("long")),
+                functions.sum(col(COPIES_COL).cast("long").multiply(col(Columns.N_TOKENS))),
+                functions.count(functions.when(col(COPIES_COL).gt(0), lit(1))),
+                functions.max(col(COPIES_COL)))
             .collectAsList()) {
       byDomain.put(
           r.isNullAt(0) ? null : r.getString(0),
@@ -446,33 +454,32 @@ public final class ShardWriter {
         keep.add(o);
       }
     }
-    keep.add(col("__rw_size"));
+    keep.add(col(SIZE_COL));
     Dataset<Row> ranked =
         OrderedScan.rankAndPrefix(
                 rows.select(keep.toArray(Column[]::new)),
                 order,
-                "__rw_size",
-                "__rw_rank",
-                "__rw_before",
+                SIZE_COL,
+                RANK_COL,
+                BEFORE_COL,
                 b.ordered)
-            .withColumn(
-                "__rw_raw", functions.expr("__rw_before div " + size.target()).cast("long"));
+            .withColumn(RAW_COL, functions.expr(BEFORE_COL + " div " + size.target()).cast("long"));
     ranked.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // one pass: rows, tokens and weight per raw shard number; the numbers a very large row
       // skipped are closed up on the driver
       List<Row> perRaw =
           ranked
-              .groupBy("__rw_raw")
+              .groupBy(RAW_COL)
               .agg(
                   functions.count(lit(1)),
                   functions.sum(col(Columns.N_TOKENS).cast("long")),
                   functions.sum(col(Columns.WEIGHT).cast(Weighting.DEC)))
-              .orderBy("__rw_raw")
+              .orderBy(RAW_COL)
               .collectAsList();
       long numShards = perRaw.size();
       if (numShards > ShardSize.MAX_SHARDS) {
-        size.checkCount(numShards, ranked.agg(functions.sum("__rw_size")).first().getLong(0));
+        size.checkCount(numShards, ranked.agg(functions.sum(SIZE_COL)).first().getLong(0));
       }
       long[] raws = new long[perRaw.size()];
       Map<Integer, Row> perShard = new HashMap<>();
@@ -486,19 +493,19 @@ public final class ShardWriter {
       Broadcast<long[]> bc = new JavaSparkContext(spark.sparkContext()).broadcast(raws);
       Dataset<Row> sharded =
           ranked.withColumn(
-              "__rw_shard",
+              SHARD_COL,
               functions
                   .udf(
                       (org.apache.spark.sql.api.java.UDF1<Long, Integer>)
                           raw -> Arrays.binarySearch(bc.value(), raw),
                       DataTypes.IntegerType)
-                  .apply(col("__rw_raw")));
+                  .apply(col(RAW_COL)));
       int shardsN = (int) numShards;
       b.numShards = shardsN;
       if (params.resample()) {
         Row share =
             sharded
-                .groupBy(col(Columns.ID), col("__rw_shard"))
+                .groupBy(col(Columns.ID), col(SHARD_COL))
                 .count()
                 .filter(col("count").gt(1))
                 .agg(functions.sum(col("count").minus(1)))
@@ -509,25 +516,25 @@ public final class ShardWriter {
       Path shardDir = new Path(tmpDir, set.dir());
       List<Column> written = new ArrayList<>();
       out.forEach(c -> written.add(col(c)));
-      written.add(col("__rw_shard"));
+      written.add(col(SHARD_COL));
       if (shardsN > 0) {
         // the shard assignment (narrow) meets the full rows once; small assignments are
         // broadcast, so the text is shuffled only into its shard
         List<Column> assignment = new ArrayList<>(List.of(col(Columns.ID)));
         added.forEach(c -> assignment.add(col(c)));
-        assignment.add(col("__rw_shard"));
-        assignment.add(col("__rw_rank"));
+        assignment.add(col(SHARD_COL));
+        assignment.add(col(RANK_COL));
         Dataset<Row> a = sharded.select(assignment.toArray(Column[]::new));
         describe(spark, "sampler: write " + set.dir());
         if (b.rows <= BROADCAST_ROWS) {
           a = functions.broadcast(a);
         }
         full.join(a, Columns.ID)
-            .repartition(shardsN, col("__rw_shard"))
-            .sortWithinPartitions(col("__rw_shard"), col("__rw_rank"))
+            .repartition(shardsN, col(SHARD_COL))
+            .sortWithinPartitions(col(SHARD_COL), col(RANK_COL))
             .select(written.toArray(Column[]::new))
             .write()
-            .partitionBy("__rw_shard")
+            .partitionBy(SHARD_COL)
             .option("compression", "zstd")
             .parquet(rawDir.toString());
       }
@@ -535,7 +542,7 @@ public final class ShardWriter {
       List<String> finals = new ArrayList<>();
       fs.mkdirs(shardDir);
       for (int i = 0; i < shardsN; i++) {
-        Path part = onlyFile(fs, new Path(rawDir, "__rw_shard=" + i));
+        Path part = onlyFile(fs, new Path(rawDir, SHARD_COL + "=" + i));
         Path target = new Path(shardDir, ShardSize.name(i, shardsN));
         if (!fs.rename(part, target)) {
           throw new IOException("rename " + part + " -> " + target + " failed");

@@ -29,6 +29,9 @@ import org.apache.spark.sql.types.DataTypes;
  * Sums are exact decimals, so the weights do not depend on partitioning.
  */
 final class Weighting {
+  // scratch columns, dropped before anything is written (Columns.INTERNAL_PREFIX)
+  private static final String RAW_COL = Columns.INTERNAL_PREFIX + "raw";
+
   private Weighting() {}
 
   static final DataType DEC = DataTypes.createDecimalType(38, 18);
@@ -91,27 +94,27 @@ final class Weighting {
       Column w = s.alpha() == 1.0 ? col(c) : functions.pow(col(c), s.alpha());
       raw = raw.multiply(w);
     }
-    Dataset<Row> weighted = joined.withColumn("__rw_raw", raw);
+    Dataset<Row> weighted = joined.withColumn(RAW_COL, raw);
     if (params.signals().isEmpty() || n == 0) {
       weighted = weighted.withColumn(Columns.WEIGHT, lit(1.0));
     } else {
       double median =
           SparkStats.valueAtRank(
-              weighted.select(Columns.ID, "__rw_raw"),
-              "__rw_raw",
+              weighted.select(Columns.ID, RAW_COL),
+              RAW_COL,
               Columns.ID,
               WeightMath.quantileRank(0.5, n),
               n);
       double[] window = WeightMath.ratioWindow(median, params.maxWeightRatio());
       Column clipped =
-          functions.least(functions.greatest(col("__rw_raw"), lit(window[0])), lit(window[1]));
+          functions.least(functions.greatest(col(RAW_COL), lit(window[0])), lit(window[1]));
       Row r =
           weighted
               .agg(
                   functions.sum(clipped.cast(DEC)),
                   functions.count(
                       functions.when(
-                          col("__rw_raw").lt(window[0]).or(col("__rw_raw").gt(window[1])), lit(1))))
+                          col(RAW_COL).lt(window[0]).or(col(RAW_COL).gt(window[1])), lit(1))))
               .first();
       double mean = r.getDecimal(0).doubleValue() / n;
       weighted = weighted.withColumn(Columns.WEIGHT, clipped.divide(mean));
@@ -119,7 +122,7 @@ final class Weighting {
       stats.put("clip_high", window[1]);
       stats.put("clipped_rows", r.getLong(1));
     }
-    weighted = weighted.drop("__rw_raw");
+    weighted = weighted.drop(RAW_COL);
     Totals before = totals(weighted);
     if (targets == null) {
       return new Weighted(weighted, stats, domainStats(before.byDomain()), before.summary());

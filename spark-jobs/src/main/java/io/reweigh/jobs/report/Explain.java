@@ -28,9 +28,6 @@ import org.apache.spark.sql.functions;
 public final class Explain {
   private Explain() {}
 
-  /** rejects/ files of documents a signal dropped (Pipeline.DROP_PREFIX). */
-  static final String DROP_FILE_PREFIX = "drop-";
-
   public static String explain(SparkSession spark, OutputDir out, String id) {
     Manifest manifest = Report.readManifest(out);
     StringBuilder s = new StringBuilder();
@@ -49,7 +46,7 @@ public final class Explain {
     for (Row r : rejects) {
       String where = r.isNullAt(1) ? "" : " (" + fileName(r.getString(1)) + ":" + r.get(2) + ")";
       String label =
-          r.getString(3).startsWith(DROP_FILE_PREFIX)
+          r.getString(3).startsWith(Columns.DROP_FILE_PREFIX)
               ? "dropped"
               : docs.isEmpty() ? "rejected" : "other row";
       line(
@@ -224,7 +221,7 @@ public final class Explain {
   /** Whether a signal dropped the document (a rejects/drop-* row with its id). */
   private static boolean dropped(SparkSession spark, OutputDir out, String id) {
     for (Row r : rejects(spark, out, id)) {
-      if (r.getString(3).startsWith(DROP_FILE_PREFIX)) {
+      if (r.getString(3).startsWith(Columns.DROP_FILE_PREFIX)) {
         return true;
       }
     }

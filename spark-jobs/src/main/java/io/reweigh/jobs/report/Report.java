@@ -29,6 +29,9 @@ import org.apache.spark.sql.functions;
  * {@link ReportHtml}. Used at the end of a run and by {@code reweigh report OUT}.
  */
 public final class Report {
+  // scratch columns, dropped before anything is written (Columns.INTERNAL_PREFIX)
+  private static final String X_COL = Columns.INTERNAL_PREFIX + "x";
+
   private Report() {}
 
   static final int BINS = 40;
@@ -238,7 +241,7 @@ public final class Report {
 
   /** ingest, each signal after its prerequisites, sampler: the order a run computes them. */
   static List<String> stageOrder(List<Scored> scored) {
-    List<String> order = new ArrayList<>(List.of("ingest"));
+    List<String> order = new ArrayList<>(List.of(Columns.INGEST_STAGE));
     for (Scored s : scored) {
       for (var pre : io.reweigh.jobs.SignalStages.stage(s.signal()).prerequisites()) {
         if (!order.contains(pre.name())) {
@@ -275,8 +278,7 @@ public final class Report {
               .x();
       List<Row> rows =
           sample
-              .join(
-                  s.table().select(col(Columns.ID), col(c).cast("double").as("__rw_x")), Columns.ID)
+              .join(s.table().select(col(Columns.ID), col(c).cast("double").as(X_COL)), Columns.ID)
               .orderBy(col(Columns.ID))
               .collectAsList();
       double[] xs = new double[rows.size()];

@@ -517,8 +517,10 @@ public final class ReportHtml {
             OutputDir.JSON.readValue(
                 OutputDir.JSON.writeValueAsString(e.getValue().details()), Map.class);
         json = OutputDir.JSON.writeValueAsString(plain);
-      } catch (Exception ex) {
-        json = ex.toString();
+      } catch (java.io.IOException ex) {
+        // details are maps of JSON values read from manifest.json: not writable is a bug here
+        throw new java.io.UncheckedIOException(
+            "stage " + e.getKey() + ": details do not serialise as JSON", ex);
       }
       h.append("<tr data-key=\"")
           .append(Report.esc(e.getKey()))

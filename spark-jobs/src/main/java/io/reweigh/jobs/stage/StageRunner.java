@@ -12,11 +12,11 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Runs a stage with the commit protocol of DESIGN.md §3: the stage writes into a fresh folder under
- * {@code _tmp/}; on success its {@code data/} becomes {@code stages/<name>/} (any other folder X it
- * wrote becomes the top-level X, e.g. rejects/), then {@code _STATS.json} and last {@code
- * _COMMITTED} (the fingerprint) are written. A crash anywhere leaves no {@code _COMMITTED}, so the
- * next run recomputes; a rerun whose fingerprint matches skips the stage.
+ * Runs a stage with the commit protocol of docs/architecture.md: the stage writes into a fresh
+ * folder under {@code _tmp/}; on success its {@code data/} becomes {@code stages/<name>/} (any
+ * other folder X it wrote becomes the top-level X, e.g. rejects/), then {@code _STATS.json} and
+ * last {@code _COMMITTED} (the fingerprint) are written. A crash anywhere leaves no {@code
+ * _COMMITTED}, so the next run recomputes; a rerun whose fingerprint matches skips the stage.
  */
 public final class StageRunner {
 

@@ -257,7 +257,7 @@ public final class Tune {
     Candidate chosen = candidates.get(search.chosen());
     Map<String, String> fingerprints = new LinkedHashMap<>();
     StageRunner runner = new StageRunner(out, false, progress);
-    fingerprints.put("ingest", runner.committedFingerprint("ingest"));
+    fingerprints.put(Columns.INGEST_STAGE, runner.committedFingerprint(Columns.INGEST_STAGE));
     for (String name : cfg.stages()) {
       fingerprints.put(name, runner.committedFingerprint(name));
     }

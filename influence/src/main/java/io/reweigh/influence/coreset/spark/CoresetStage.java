@@ -69,10 +69,17 @@ import scala.Tuple2;
  * weight_coreset.
  */
 public final class CoresetStage {
+  // scratch columns, dropped before anything is written (Columns.INTERNAL_PREFIX)
+  private static final String A_COL = Columns.INTERNAL_PREFIX + "a";
+  private static final String DIST_COL = Columns.INTERNAL_PREFIX + "dist";
+  private static final String H_COL = Columns.INTERNAL_PREFIX + "h";
+  private static final String RANK_COL = Columns.INTERNAL_PREFIX + "rank";
+  private static final String W_COL = Columns.INTERNAL_PREFIX + "w";
+
   private CoresetStage() {}
 
   static final String FEATURES = "features";
-  static final String DIST = "__rw_dist";
+  static final String DIST = DIST_COL;
 
   /** The columns every document gets from propagation (the table adds self_influence, weight). */
   static final StructType PROPAGATED =
@@ -138,10 +145,10 @@ public final class CoresetStage {
           (p.proxyEmbedding()
                   ? ProxyEmbedding.embed(spark, base, p.influence(), checkpoints)
                   : hashed(spark, jsc, base, p, n))
-              .withColumn("__rw_h", SparkStats.seededHash(p.seed(), Columns.ID))
-              .repartition(parts, functions.pmod(col("__rw_h"), lit(parts)))
-              .sortWithinPartitions(col("__rw_h"), col(Columns.ID))
-              .drop("__rw_h")
+              .withColumn(H_COL, SparkStats.seededHash(p.seed(), Columns.ID))
+              .repartition(parts, functions.pmod(col(H_COL), lit(parts)))
+              .sortWithinPartitions(col(H_COL), col(Columns.ID))
+              .drop(H_COL)
               .persist(StorageLevel.MEMORY_AND_DISK());
       persisted.add(emb);
       emb.count();
@@ -162,7 +169,7 @@ public final class CoresetStage {
       Broadcast<double[][]> cb = jsc.broadcast(centers);
       Dataset<Row> assigned =
           emb.withColumn(
-                  "__rw_a",
+                  A_COL,
                   functions
                       .udf(
                           (org.apache.spark.sql.api.java.UDF1<Vector, Row>)
@@ -171,7 +178,7 @@ public final class CoresetStage {
                               .add(CLUSTER, DataTypes.IntegerType, false)
                               .add(DIST, DataTypes.DoubleType, false))
                       .apply(col(FEATURES)))
-              .select(col(Columns.ID), col(FEATURES), col("__rw_a.*"));
+              .select(col(Columns.ID), col(FEATURES), col(A_COL + ".*"));
 
       // 3. the moderate band of each cluster
       long[] sizes = new long[centers.length];
@@ -186,7 +193,7 @@ public final class CoresetStage {
       Dataset<Row> selected =
           assigned
               .withColumn(
-                  "__rw_rank",
+                  RANK_COL,
                   functions
                       .row_number()
                       .over(Window.partitionBy(CLUSTER).orderBy(col(DIST), col(Columns.ID)))
@@ -199,8 +206,8 @@ public final class CoresetStage {
                               (c, rank) ->
                                   CoresetPlan.selected(rank, sb.value()[c], qb.value()[c], lo, hi),
                           DataTypes.BooleanType)
-                      .apply(col(CLUSTER), col("__rw_rank")))
-              .drop("__rw_rank")
+                      .apply(col(CLUSTER), col(RANK_COL)))
+              .drop(RANK_COL)
               .persist(StorageLevel.MEMORY_AND_DISK());
       persisted.add(selected);
       long size = selected.filter(col(IS_CORESET)).count();
@@ -224,7 +231,7 @@ public final class CoresetStage {
           InfluenceStage.scoreRaw(spark, coresetDocs, ip, checkpoints, path + "_raw", si);
       Dataset<Row> coresetWeights =
           InfluenceStage.weights(scored, ip, size, si)
-              .select(col(Columns.ID), col(InfluenceStage.SI).as(SI), col(phaseCol).as("__rw_w"));
+              .select(col(Columns.ID), col(InfluenceStage.SI).as(SI), col(phaseCol).as(W_COL));
       Map<String, Row> members = new HashMap<>();
       for (Row r : coresetWeights.collectAsList()) {
         members.put(r.getString(0), r);
@@ -247,7 +254,7 @@ public final class CoresetStage {
             .add(new Object[] {r.getString(0), r.get(2), w.getDouble(2)});
       }
       Broadcast<Map<Integer, List<Object[]>>> mb = jsc.broadcast(byCluster);
-      StructType outSchema = PROPAGATED.add("__rw_w", DataTypes.DoubleType, false);
+      StructType outSchema = PROPAGATED.add(W_COL, DataTypes.DoubleType, false);
       Dataset<Row> propagated =
           selected
               .select(Columns.ID, CLUSTER, IS_CORESET, FEATURES)
@@ -257,9 +264,9 @@ public final class CoresetStage {
                   Encoders.row(outSchema));
       Dataset<Row> withSi =
           propagated.join(coresetWeights.select(Columns.ID, SI), Columns.ID, "left");
-      double mean = SparkStats.exactMean(withSi, "__rw_w");
+      double mean = SparkStats.exactMean(withSi, W_COL);
       withSi
-          .withColumn(WEIGHT, col("__rw_w").divide(mean))
+          .withColumn(WEIGHT, col(W_COL).divide(mean))
           .select(Columns.ID, CLUSTER, IS_CORESET, NN_ID, NN_DISTANCE, SI, WEIGHT)
           .write()
           .option("compression", "zstd")
@@ -474,8 +481,8 @@ public final class CoresetStage {
                 written.filter(col(IS_CORESET).equalTo(false)).select(Columns.ID),
                 Columns.ID,
                 "left_semi")
-            .withColumn("__rw_h", SparkStats.seededHash(p.seed() ^ 0x5EED, Columns.ID))
-            .orderBy(col("__rw_h"), col(Columns.ID))
+            .withColumn(H_COL, SparkStats.seededHash(p.seed() ^ 0x5EED, Columns.ID))
+            .orderBy(col(H_COL), col(Columns.ID))
             .limit(p.validationDocs())
             .select(Columns.ID, Columns.TEXT);
     long t0 = System.nanoTime();

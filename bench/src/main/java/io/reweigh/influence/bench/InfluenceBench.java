@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * per-document backward loop on the same batch; (2) batched SI vs a plain forward+backward (the
  * training gradient) over the same batches; (3) docs/s. Ratios are what to compare across machines.
  *
- * <p>Arguments: [vocab] [width] [tokens] [batch] [batches] [threads]; defaults are the DESIGN
+ * <p>Arguments: [vocab] [width] [tokens] [batch] [batches] [threads]; defaults are the planned
  * defaults (16384 128 128 32 8, all cores).
  */
 public final class InfluenceBench {

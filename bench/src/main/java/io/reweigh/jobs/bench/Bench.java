@@ -26,10 +26,10 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Benchmarks stages as ratios to the floor, in one process (DESIGN: never absolute times). The
- * floor is a Spark pass that reads the ingested documents, tokenises every one and writes id +
- * token count; every stage reads the same table, so the ratio is what the stage costs on top of
- * touching the data once.
+ * Benchmarks stages as ratios to the floor, in one process (never absolute times:
+ * docs/benchmarks.md). The floor is a Spark pass that reads the ingested documents, tokenises every
+ * one and writes id + token count; every stage reads the same table, so the ratio is what the stage
+ * costs on top of touching the data once.
  *
  * <p>Usage: Bench WORK_DIR MB [SCALE] [what…] with what in floor, exact, sketch, scale.
  */
