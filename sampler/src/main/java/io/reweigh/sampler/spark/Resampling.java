@@ -19,7 +19,7 @@ import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
- * Resample mode (DESIGN.md §4.4): seeded systematic sampling ({@link Systematic}) over the
+ * Resample mode (docs/trainers.md): seeded systematic sampling ({@link Systematic}) over the
  * documents in the seeded order, with the ratio r searched ({@link RatioSearch}) so that the copies
  * hold the target tokens within 0.5%. Each evaluation of r is two passes over a narrow, cached (id,
  * weight, tokens) table: partition sums of the fixed-point expectations, then the copies from the

@@ -42,7 +42,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The sampler (DESIGN.md §4.4, docs/trainers.md): joins the committed score tables to the usable
+ * The sampler (docs/trainers.md): joins the committed score tables to the usable
  * documents and writes one or two shard sets. Per shard set: the final weight ({@link Weighting}:
  * product of powers, clipped, mean 1, domain factors); in resample mode the copies ({@link
  * Resampling}) spread through the stream by {@link Systematic#spread}; then a global order

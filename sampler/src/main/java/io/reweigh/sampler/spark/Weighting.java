@@ -23,7 +23,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * The final weight of one shard set (DESIGN.md §4.4): Π w_s^α_s over the signals (the shard set's
+ * The final weight of one shard set (docs/trainers.md): Π w_s^α_s over the signals (the shard set's
  * phase column for a phased signal), clipped to max-weight-ratio around the median, normalised to
  * mean 1, then, with domain targets, multiplied by one factor per domain ({@link DomainTargets}).
  * Sums are exact decimals, so the weights do not depend on partitioning.
