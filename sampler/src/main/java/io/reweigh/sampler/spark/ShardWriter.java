@@ -42,13 +42,13 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The sampler (docs/trainers.md): joins the committed score tables to the usable
- * documents and writes one or two shard sets. Per shard set: the final weight ({@link Weighting}:
- * product of powers, clipped, mean 1, domain factors); in resample mode the copies ({@link
- * Resampling}) spread through the stream by {@link Systematic#spread}; then a global order
- * (weighted: seeded hash of the id; resample: the copies' spread positions), cut into shards by
- * rows, bytes or tokens ({@link ShardSize}), written as part-NNNNN-of-MMMMM.parquet (zstd) with
- * their sha256. All sums, ranks and prefixes are exact, so the bytes do not depend on partitioning.
+ * The sampler (docs/trainers.md): joins the committed score tables to the usable documents and
+ * writes one or two shard sets. Per shard set: the final weight ({@link Weighting}: product of
+ * powers, clipped, mean 1, domain factors); in resample mode the copies ({@link Resampling}) spread
+ * through the stream by {@link Systematic#spread}; then a global order (weighted: seeded hash of
+ * the id; resample: the copies' spread positions), cut into shards by rows, bytes or tokens ({@link
+ * ShardSize}), written as part-NNNNN-of-MMMMM.parquet (zstd) with their sha256. All sums, ranks and
+ * prefixes are exact, so the bytes do not depend on partitioning.
  */
 public final class ShardWriter {
   // scratch columns, dropped before anything is written (Columns.INTERNAL_PREFIX)
