@@ -1,7 +1,7 @@
 package io.reweigh.jobs;
 
 import io.reweigh.core.stage.StageStats;
-import io.reweigh.sampler.spark.ShardWriter;
+import io.reweigh.sampler.ShardSets;
 import java.util.List;
 import java.util.Map;
 
@@ -18,8 +18,8 @@ public record Manifest(
     Input input,
     Counts counts,
     Map<String, StageStats> stages,
-    List<ShardWriter.SetResult> shardSets,
-    List<ShardWriter.ShardInfo> shards,
+    List<ShardSets.SetResult> shardSets,
+    List<ShardSets.ShardInfo> shards,
     double seconds,
     io.reweigh.jobs.evaluate.EvaluationSummary evaluation,
     io.reweigh.jobs.tune.TuningSummary tuning) {

@@ -22,6 +22,8 @@ import io.reweigh.jobs.stage.OutputLock;
 import io.reweigh.jobs.stage.Progress;
 import io.reweigh.jobs.stage.StageRunner;
 import io.reweigh.sampler.SamplerParams;
+import io.reweigh.sampler.ShardSets;
+import io.reweigh.sampler.spark.DomainTargetsFile;
 import io.reweigh.sampler.spark.ShardWriter;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -52,7 +54,7 @@ public final class Pipeline {
       return manifest.counts();
     }
 
-    public List<ShardWriter.ShardInfo> shards() {
+    public List<ShardSets.ShardInfo> shards() {
       return manifest.shards();
     }
   }
@@ -107,7 +109,7 @@ public final class Pipeline {
       outputs.put(name, SignalStages.signal(name).outputs(cfg));
     }
     SamplerParams params = SamplerParams.fromConfig(cfg, outputs);
-    ShardWriter.loadTargets(spark, params.domainTargets());
+    DomainTargetsFile.load(spark, params.domainTargets());
   }
 
   /**
@@ -262,8 +264,8 @@ public final class Pipeline {
   }
 
   /** The sampler's result: shards, and rows signals dropped to rejects/ by reason. */
-  private record SampleResult(ShardWriter.Result written, Map<String, Long> dropped, Path tmp) {
-    List<ShardWriter.ShardInfo> shards() {
+  private record SampleResult(ShardSets.Result written, Map<String, Long> dropped, Path tmp) {
+    List<ShardSets.ShardInfo> shards() {
       return written.shards();
     }
   }
@@ -285,7 +287,7 @@ public final class Pipeline {
       outputs.put(s.signal().name(), s.outputs());
     }
     SamplerParams params = SamplerParams.fromConfig(cfg, outputs);
-    ShardWriter.Result shards = ShardWriter.write(spark, kept, tables, params, tmp);
+    ShardSets.Result shards = ShardWriter.write(spark, kept, tables, params, tmp);
     double seconds = timer.elapsed();
     progress.stageFinished(SAMPLER, shards.rows(), seconds);
     Map<String, Object> details = new LinkedHashMap<>();
@@ -317,7 +319,7 @@ public final class Pipeline {
   private Manifest.Counts counts(Manifest.IngestCounts ingest, SampleResult sample) {
     long dropped = sample.dropped().values().stream().mapToLong(Long::longValue).sum();
     long rejected = ingest.rejectedRows() + dropped;
-    ShardWriter.Result w = sample.written();
+    ShardSets.Result w = sample.written();
     Map<String, Long> byReason = new LinkedHashMap<>(ingest.rejectedByReason());
     sample.dropped().forEach((reason, n) -> byReason.merge(reason, n, Long::sum));
     return new Manifest.Counts(
@@ -327,7 +329,7 @@ public final class Pipeline {
         rejected,
         byReason,
         w.rows(),
-        sample.shards().stream().mapToLong(ShardWriter.ShardInfo::tokens).sum(),
+        sample.shards().stream().mapToLong(ShardSets.ShardInfo::tokens).sum(),
         ingest.inputRows() == w.documents() + w.unsampled() + rejected);
   }
 
@@ -361,7 +363,7 @@ public final class Pipeline {
     return t;
   }
 
-  private Manifest manifest(Manifest.Counts counts, ShardWriter.Result written) {
+  private Manifest manifest(Manifest.Counts counts, ShardSets.Result written) {
     return new Manifest(
         Version.get(),
         spark.version(),

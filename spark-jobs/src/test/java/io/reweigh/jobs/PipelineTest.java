@@ -17,7 +17,7 @@ import io.reweigh.influence.InfluenceSignal;
 import io.reweigh.jobs.stage.OutputDir;
 import io.reweigh.jobs.stage.Progress;
 import io.reweigh.jobs.stage.StageRunner;
-import io.reweigh.sampler.spark.ShardWriter;
+import io.reweigh.sampler.ShardSets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,7 +82,7 @@ class PipelineTest {
 
   static List<String> shardHashes(Pipeline.Summary s) {
     List<String> out = new ArrayList<>();
-    for (ShardWriter.ShardInfo m : s.shards()) {
+    for (ShardSets.ShardInfo m : s.shards()) {
       out.add(m.sha256());
     }
     return out;
@@ -138,11 +138,11 @@ class PipelineTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> m =
         new ObjectMapper().readValue(out.resolve(Columns.MANIFEST).toFile(), Map.class);
-    List<ShardWriter.ShardInfo> shards = s.shards();
+    List<ShardSets.ShardInfo> shards = s.shards();
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> onDisk = (List<Map<String, Object>>) m.get("shards");
     assertEquals(
-        shards.stream().map(ShardWriter.ShardInfo::sha256).toList(),
+        shards.stream().map(ShardSets.ShardInfo::sha256).toList(),
         onDisk.stream().map(x -> x.get("sha256")).toList());
     assertEquals(
         new java.util.TreeMap<>(OutputDir.JSON.convertValue(c, Map.class)).toString(),
@@ -164,7 +164,7 @@ class PipelineTest {
     assertEquals(3, shards.size());
     assertEquals("shards/part-00000-of-00003.parquet", shards.get(0).path());
     assertEquals(List.of(500L, 500L, 200L), shards.stream().map(x -> x.rows()).toList());
-    for (ShardWriter.ShardInfo sh : shards) {
+    for (ShardSets.ShardInfo sh : shards) {
       try (InputStream in = Files.newInputStream(out.resolve(sh.path()))) {
         assertEquals(sh.sha256(), Sha256.hex(in));
       }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.reweigh.jobs.examples.ReadShards;
-import io.reweigh.sampler.spark.ShardWriter;
+import io.reweigh.sampler.ShardSets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -76,7 +76,7 @@ class TrainerExampleTest {
     assertEquals(
         r.counts().inputRows(),
         r.counts().outputRows() + r.counts().unsampledRows() + r.counts().rejectedRows());
-    ShardWriter.SetResult set = r.manifest().shardSets().get(0);
+    ShardSets.SetResult set = r.manifest().shardSets().get(0);
     assertEquals(set.rows(), rows.size());
   }
 }

@@ -26,11 +26,6 @@ import scala.Tuple2;
  * partition offsets.
  */
 final class Resampling implements AutoCloseable {
-  // scratch columns, dropped before anything is written (Columns.INTERNAL_PREFIX)
-  private static final String COPIES_COL = Columns.INTERNAL_PREFIX + "copies";
-  private static final String ORDER_COL = Columns.INTERNAL_PREFIX + "order";
-  private static final String WT_COL = Columns.INTERNAL_PREFIX + "wt";
-
   static final double TOLERANCE = 0.005;
   static final int MAX_EVALUATIONS = 40;
 
@@ -45,8 +40,8 @@ final class Resampling implements AutoCloseable {
                 col(Columns.ID),
                 col(Columns.WEIGHT),
                 col(Columns.N_TOKENS).cast("long").as(Columns.N_TOKENS),
-                SparkStats.seededHash(seed, Columns.ID).as(ORDER_COL))
-            .orderBy(col(ORDER_COL), col(Columns.ID))
+                SparkStats.seededHash(seed, Columns.ID).as(Scratch.ORDER))
+            .orderBy(col(Scratch.ORDER), col(Columns.ID))
             .javaRDD()
             .persist(StorageLevel.MEMORY_AND_DISK());
     this.offset = Systematic.offset(seed, shardSet);
@@ -56,8 +51,8 @@ final class Resampling implements AutoCloseable {
   static double weightedTokens(Dataset<Row> weighted) {
     return SparkStats.exactSum(
         weighted.withColumn(
-            WT_COL, col(Columns.WEIGHT).multiply(col(Columns.N_TOKENS).cast("double"))),
-        WT_COL);
+            Scratch.WT, col(Columns.WEIGHT).multiply(col(Columns.N_TOKENS).cast("double"))),
+        Scratch.WT);
   }
 
   /** Searches r for the target; the result says whether it is within tolerance. */
@@ -97,7 +92,7 @@ final class Resampling implements AutoCloseable {
     StructType schema =
         new StructType()
             .add(Columns.ID, DataTypes.StringType, false)
-            .add(COPIES_COL, DataTypes.IntegerType, false);
+            .add(Scratch.COPIES, DataTypes.IntegerType, false);
     return spark.createDataFrame(rows, schema);
   }
 

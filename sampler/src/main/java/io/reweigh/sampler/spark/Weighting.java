@@ -10,14 +10,19 @@ import io.reweigh.core.weights.WeightMath;
 import io.reweigh.sampler.DomainStats;
 import io.reweigh.sampler.DomainTargets;
 import io.reweigh.sampler.SamplerParams;
+import io.reweigh.sampler.WeightFormula;
+import io.reweigh.sampler.WeightStats;
+import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -29,22 +34,15 @@ import org.apache.spark.sql.types.DataTypes;
  * Sums are exact decimals, so the weights do not depend on partitioning.
  */
 final class Weighting {
-  // scratch columns, dropped before anything is written (Columns.INTERNAL_PREFIX)
-  private static final String RAW_COL = Columns.INTERNAL_PREFIX + "raw";
-
   private Weighting() {}
 
   static final DataType DEC = DataTypes.createDecimalType(38, 18);
 
   /**
-   * The weighted rows (column {@code weight}), clip stats, per-domain totals and the summary of the
-   * final weights (min, approximate median, max, exact mean, as SparkStats.summary).
+   * The weighted rows (column {@code weight}), their stats (the clip, and the final weights' min,
+   * approximate median, max and exact mean, as SparkStats.summary) and per-domain totals.
    */
-  record Weighted(
-      Dataset<Row> rows,
-      Map<String, Object> stats,
-      List<DomainStats> domains,
-      Map<String, Double> summary) {}
+  record Weighted(Dataset<Row> rows, WeightStats stats, List<DomainStats> domains) {}
 
   /**
    * The score columns some shard set weighs by (each signal's column for each set), in a fixed
@@ -83,50 +81,114 @@ final class Weighting {
       long n,
       DomainTargets targets,
       Map<String, Object[]> missing) {
-    Map<String, Object> stats = new LinkedHashMap<>();
-    Column raw = lit(1.0);
-    for (SamplerParams.Signal s : params.signals()) {
-      String c = s.columnFor(set);
-      Object[] m = missing.get(c);
-      if ((Long) m[0] > 0) {
-        throw PipelineErrors.missingScores(s.name(), (Long) m[0], (String) m[1]);
-      }
-      Column w = s.alpha() == 1.0 ? col(c) : functions.pow(col(c), s.alpha());
-      raw = raw.multiply(w);
-    }
-    Dataset<Row> weighted = joined.withColumn(RAW_COL, raw);
+    requireScores(params, set, missing);
+    Dataset<Row> weighted = joined.withColumn(Scratch.RAW, product(params, set));
+    Clip clip = null;
     if (params.signals().isEmpty() || n == 0) {
       weighted = weighted.withColumn(Columns.WEIGHT, lit(1.0));
     } else {
-      double median =
-          SparkStats.valueAtRank(
-              weighted.select(Columns.ID, RAW_COL),
-              RAW_COL,
-              Columns.ID,
-              WeightMath.quantileRank(0.5, n),
-              n);
-      double[] window = WeightMath.ratioWindow(median, params.maxWeightRatio());
-      Column clipped =
-          functions.least(functions.greatest(col(RAW_COL), lit(window[0])), lit(window[1]));
-      Row r =
-          weighted
-              .agg(
-                  functions.sum(clipped.cast(DEC)),
-                  functions.count(
-                      functions.when(
-                          col(RAW_COL).lt(window[0]).or(col(RAW_COL).gt(window[1])), lit(1))))
-              .first();
-      double mean = r.getDecimal(0).doubleValue() / n;
-      weighted = weighted.withColumn(Columns.WEIGHT, clipped.divide(mean));
-      stats.put("clip_low", window[0]);
-      stats.put("clip_high", window[1]);
-      stats.put("clipped_rows", r.getLong(1));
+      clip = clip(weighted, params.maxWeightRatio(), n);
+      weighted = weighted.withColumn(Columns.WEIGHT, normalised(clip));
     }
-    weighted = weighted.drop(RAW_COL);
+    weighted = weighted.drop(Scratch.RAW);
     Totals before = totals(weighted);
     if (targets == null) {
-      return new Weighted(weighted, stats, domainStats(before.byDomain()), before.summary());
+      return new Weighted(weighted, stats(clip, before), domainStats(before.byDomain()));
     }
+    return withTargets(weighted, params, targets, clip, before);
+  }
+
+  /** Fails when some document has no score in a column the shard set weighs by. */
+  private static void requireScores(
+      SamplerParams params, SamplerParams.ShardSet set, Map<String, Object[]> missing) {
+    for (SamplerParams.Signal s : params.signals()) {
+      Object[] m = missing.get(s.columnFor(set));
+      if ((Long) m[0] > 0) {
+        throw PipelineErrors.missingScores(s.name(), (Long) m[0], (String) m[1]);
+      }
+    }
+  }
+
+  /** Π w_s^α_s of each row ({@link WeightFormula#times}, one signal after the other). */
+  private static Column product(SamplerParams params, SamplerParams.ShardSet set) {
+    Column raw = lit(1.0);
+    for (SamplerParams.Signal s : params.signals()) {
+      double alpha = s.alpha();
+      UserDefinedFunction times =
+          functions.udf(
+              (UDF2<Double, Double, Double>) (p, w) -> WeightFormula.times(p, w, alpha),
+              DataTypes.DoubleType);
+      raw = times.apply(raw, col(s.columnFor(set)).cast("double"));
+    }
+    return raw;
+  }
+
+  /** The clip window around the median raw weight, the rows outside it and the clipped mean. */
+  private record Clip(double low, double high, long rows, double mean) implements Serializable {}
+
+  /** The median raw weight (exact), its window, and in one pass Σ clipped and the rows outside. */
+  private static Clip clip(Dataset<Row> withRaw, double maxWeightRatio, long n) {
+    double median =
+        SparkStats.valueAtRank(
+            withRaw.select(Columns.ID, Scratch.RAW),
+            Scratch.RAW,
+            Columns.ID,
+            WeightMath.quantileRank(0.5, n),
+            n);
+    double[] window = WeightMath.ratioWindow(median, maxWeightRatio);
+    double lo = window[0];
+    double hi = window[1];
+    // a null product (tune's candidates only: the sampler fails on missing scores first) clips to
+    // the low end and counts as inside, as Spark SQL's greatest/least and comparisons had it
+    UserDefinedFunction clipped =
+        functions.udf(
+            (UDF1<Double, Double>) raw -> raw == null ? lo : WeightFormula.clip(raw, lo, hi),
+            DataTypes.DoubleType);
+    UserDefinedFunction outside =
+        functions.udf(
+            (UDF1<Double, Boolean>) raw -> raw != null && WeightFormula.outside(raw, lo, hi),
+            DataTypes.BooleanType);
+    Row r =
+        withRaw
+            .agg(
+                functions.sum(clipped.apply(col(Scratch.RAW)).cast(DEC)),
+                functions.count(functions.when(outside.apply(col(Scratch.RAW)), lit(1))))
+            .first();
+    return new Clip(lo, hi, r.getLong(1), r.getDecimal(0).doubleValue() / n);
+  }
+
+  /** The clipped raw weight divided by the clipped mean ({@link WeightFormula#normalise}). */
+  private static Column normalised(Clip c) {
+    UserDefinedFunction f =
+        functions.udf(
+            (UDF1<Double, Double>)
+                raw ->
+                    WeightFormula.normalise(
+                        raw == null ? c.low() : WeightFormula.clip(raw, c.low(), c.high()),
+                        c.mean()),
+            DataTypes.DoubleType);
+    return f.apply(col(Scratch.RAW));
+  }
+
+  /** The manifest's weight stats: the clip (null without one) and the summary of the weights. */
+  private static WeightStats stats(Clip clip, Totals t) {
+    return new WeightStats(
+        clip == null ? null : clip.high(),
+        clip == null ? null : clip.low(),
+        clip == null ? null : clip.rows(),
+        t.max(),
+        t.mean(),
+        t.median(),
+        t.min());
+  }
+
+  /** Multiplies each domain's weights by its factor ({@link DomainTargets#scales}). */
+  private static Weighted withTargets(
+      Dataset<Row> weighted,
+      SamplerParams params,
+      DomainTargets targets,
+      Clip clip,
+      Totals before) {
     Map<String, Long> docs = new TreeMap<>();
     Map<String, Double> weight = new TreeMap<>();
     Map<String, Double> measure = new TreeMap<>();
@@ -148,13 +210,12 @@ final class Weighting {
       Column is = col(Columns.DOMAIN).equalTo(e.getKey());
       factor = factor == null ? functions.when(is, e.getValue()) : factor.when(is, e.getValue());
     }
-    weighted = weighted.withColumn(Columns.WEIGHT, col(Columns.WEIGHT).multiply(factor));
-    Totals afterTotals = totals(weighted);
-    Map<String, Row> after = afterTotals.byDomain();
+    Dataset<Row> scaled = weighted.withColumn(Columns.WEIGHT, col(Columns.WEIGHT).multiply(factor));
+    Totals after = totals(scaled);
     List<DomainStats> out = new ArrayList<>();
     for (String d : before.byDomain().keySet()) {
       Row b = before.byDomain().get(d);
-      Row a = after.get(d);
+      Row a = after.byDomain().get(d);
       out.add(
           new DomainStats(
               d,
@@ -168,7 +229,7 @@ final class Weighting {
               null,
               null));
     }
-    return new Weighted(weighted, stats, out, afterTotals.summary());
+    return new Weighted(scaled, stats(clip, after), out);
   }
 
   /** Checks that every document has a domain (domain targets need one). */
@@ -183,8 +244,12 @@ final class Weighting {
     }
   }
 
-  /** Per-domain totals rows and the summary of the weight column over every row. */
-  private record Totals(Map<String, Row> byDomain, Map<String, Double> summary) {}
+  /**
+   * Per-domain totals rows and the weights' min, approximate median, max and exact mean over every
+   * row (null without rows).
+   */
+  private record Totals(
+      Map<String, Row> byDomain, Double min, Double median, Double max, Double mean) {}
 
   /**
    * domain → [domain, documents, tokens, Σ weight, Σ weight·tokens] (exact decimals), and the
@@ -193,10 +258,7 @@ final class Weighting {
    */
   private static Totals totals(Dataset<Row> weighted) {
     Map<String, Row> out = new TreeMap<>(java.util.Comparator.nullsFirst(String::compareTo));
-    Map<String, Double> summary = new LinkedHashMap<>();
-    for (String k : new String[] {"min", "median", "max", "mean"}) {
-      summary.put(k, null);
-    }
+    Double[] summary = new Double[4];
     Column w = col(Columns.WEIGHT);
     for (Row r :
         weighted
@@ -214,13 +276,13 @@ final class Weighting {
       if (r.getLong(8) == 0) {
         out.put(r.isNullAt(0) ? null : r.getString(0), r);
       } else if (r.getLong(1) > 0) {
-        summary.put("min", r.getDouble(5));
-        summary.put("median", r.getDouble(6));
-        summary.put("max", r.getDouble(7));
-        summary.put("mean", r.getDecimal(3).doubleValue() / r.getLong(1));
+        summary[0] = r.getDouble(5);
+        summary[1] = r.getDouble(6);
+        summary[2] = r.getDouble(7);
+        summary[3] = r.getDecimal(3).doubleValue() / r.getLong(1);
       }
     }
-    return new Totals(out, summary);
+    return new Totals(out, summary[0], summary[1], summary[2], summary[3]);
   }
 
   /** Per-domain totals without domain targets (factor 1; the null domain included). */

@@ -11,6 +11,8 @@ import io.reweigh.core.signal.Signal;
 import io.reweigh.core.spark.SharedSpark;
 import io.reweigh.sampler.DomainStats;
 import io.reweigh.sampler.SamplerParams;
+import io.reweigh.sampler.ShardSets;
+import io.reweigh.sampler.WeightStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,8 +82,8 @@ class ShardWriterTest {
           null,
           List.of("weight_fake", "weight_fake_2"));
 
-  record Run(ShardWriter.Result result, Path dir, SamplerParams params) {
-    ShardWriter.SetResult set(int i) {
+  record Run(ShardSets.Result result, Path dir, SamplerParams params) {
+    ShardSets.SetResult set(int i) {
       return result.sets().get(i);
     }
 
@@ -102,7 +104,7 @@ class ShardWriterTest {
     if (outputs != null) {
       tables.put("fake", scores(corpus));
     }
-    ShardWriter.Result r =
+    ShardSets.Result r =
         ShardWriter.write(
             SharedSpark.session(),
             docs(corpus, partitions),
@@ -113,7 +115,7 @@ class ShardWriterTest {
   }
 
   static List<String> sha(Run r) {
-    return r.result().shards().stream().map(ShardWriter.ShardInfo::sha256).toList();
+    return r.result().shards().stream().map(ShardSets.ShardInfo::sha256).toList();
   }
 
   @Test
@@ -146,11 +148,12 @@ class ShardWriterTest {
   /** The manifest's weight summary describes the written weights (SparkStats.summary of them). */
   private static void assertSummaryOfShards(Run r) {
     Map<String, Double> want = io.reweigh.core.spark.SparkStats.summary(r.read("shards"), "weight");
-    Map<String, Object> got = r.set(0).weight();
+    WeightStats w = r.set(0).weight();
+    Map<String, Double> got = Map.of("min", w.min(), "max", w.max(), "mean", w.mean());
     for (String k : List.of("min", "max", "mean")) {
-      assertEquals(want.get(k), (Double) got.get(k), Math.abs(want.get(k)) * 1e-12, k);
+      assertEquals(want.get(k), got.get(k), Math.abs(want.get(k)) * 1e-12, k);
     }
-    assertEquals(want.get("median"), (Double) got.get("median"), 1e-3 * want.get("max"), "median");
+    assertEquals(want.get("median"), w.median(), 1e-3 * want.get("max"), "median");
   }
 
   @Test
@@ -189,7 +192,7 @@ class ShardWriterTest {
     assertTrue(e.getMessage().contains("d00003"), e.getMessage());
   }
 
-  private static void assertShares(ShardWriter.SetResult set, boolean ofTokens, double tol) {
+  private static void assertShares(ShardSets.SetResult set, boolean ofTokens, double tol) {
     double total = 0;
     for (DomainStats d : set.domains()) {
       total += ofTokens ? d.weightedTokens() : d.weight();
@@ -305,7 +308,7 @@ class ShardWriterTest {
             "sampler.mode=resample",
             "sampler.target-tokens=" + target,
             "sampler.shard-rows=97");
-    ShardWriter.SetResult set = r.set(0);
+    ShardSets.SetResult set = r.set(0);
     assertEquals(target, set.targetTokens());
     assertTrue(Math.abs(set.tokens() - target) <= 0.005 * target, set.tokens() + " vs " + target);
     Dataset<Row> rows = r.read("shards");
@@ -374,8 +377,8 @@ class ShardWriterTest {
             "sampler.mode=resample",
             "sampler.target-tokens=" + usable * 2);
     assertEquals(2, r.result().sets().size());
-    ShardWriter.SetResult p1 = r.set(0);
-    ShardWriter.SetResult p2 = r.set(1);
+    ShardSets.SetResult p1 = r.set(0);
+    ShardSets.SetResult p2 = r.set(1);
     assertEquals("shards/phase-1", p1.dir());
     assertEquals(Map.of("fake", "weight_fake_2"), p2.weightColumns());
     assertEquals(Math.round(usable * 2 * 0.25), p1.targetTokens());
@@ -397,7 +400,7 @@ class ShardWriterTest {
   void tokenAndByteShardsHoldTheTargetWithinOneRow() {
     List<Row[]> c = corpus(500);
     Run t = run(c, 3, FAKE, "sampler.shard-tokens=5000");
-    List<ShardWriter.ShardInfo> shards = t.result().shards();
+    List<ShardSets.ShardInfo> shards = t.result().shards();
     for (int i = 0; i < shards.size() - 1; i++) {
       long tok = shards.get(i).tokens();
       assertTrue(tok >= 5000 - 209 && tok < 5000 + 209, i + ": " + tok);

@@ -7,7 +7,7 @@ import io.reweigh.core.Columns;
 import io.reweigh.core.config.Keys;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.error.PipelineErrors;
-import io.reweigh.sampler.spark.ShardWriter;
+import io.reweigh.sampler.ShardSets;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -39,11 +39,11 @@ public record ArmPool(String arm, String drawnFrom, Dataset<Row> rows) {
       String arm,
       Dataset<Row> training,
       Dataset<Row> shards,
-      ShardWriter.SetResult set,
+      ShardSets.SetResult set,
       ResolvedConfig cfg) {
     List<String> shardCols = List.of(shards.columns());
-    boolean copies = shardCols.contains(ShardWriter.COPY);
-    Dataset<Row> distinct = copies ? shards.filter(col(ShardWriter.COPY).equalTo(0)) : shards;
+    boolean copies = shardCols.contains(ShardSets.COPY);
+    Dataset<Row> distinct = copies ? shards.filter(col(ShardSets.COPY).equalTo(0)) : shards;
     if (arm.equals(Keys.ARM_UNIFORM)) {
       return new ArmPool(
           arm,
@@ -72,7 +72,7 @@ public record ArmPool(String arm, String drawnFrom, Dataset<Row> rows) {
           set.dir() + " rows as written (copies included), alike",
           rows(
               shards,
-              functions.concat(col(Columns.ID), lit("#"), col(ShardWriter.COPY).cast("string")),
+              functions.concat(col(Columns.ID), lit("#"), col(ShardSets.COPY).cast("string")),
               lit(1.0)));
     }
     // the column the sampler used for this signal in this set (a phased signal's phase column)

@@ -16,7 +16,7 @@ import io.reweigh.jobs.report.Report;
 import io.reweigh.jobs.stage.OutputDir;
 import io.reweigh.jobs.stage.Progress;
 import io.reweigh.jobs.stage.TrainingProgress;
-import io.reweigh.sampler.spark.ShardWriter;
+import io.reweigh.sampler.ShardSets;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +99,7 @@ public final class Evaluate {
     Evaluation.Settings s = settings(cfg);
     List<Long> seeds = seeds(cfg);
     Tokenizer tokenizer = Tokenizers.fromConfig(cfg);
-    ShardWriter.SetResult set = manifest.shardSets().get(0);
+    ShardSets.SetResult set = manifest.shardSets().get(0);
     Dataset<Row> training = spark.read().parquet(out.path(Columns.STAGES_DIR + "/ingest"));
     Dataset<Row> shards = spark.read().parquet(out.path(set.dir()));
 

@@ -7,12 +7,16 @@ import io.reweigh.core.error.PipelineErrors;
 import io.reweigh.jobs.Manifest;
 import io.reweigh.jobs.stage.OutputDir;
 import io.reweigh.sampler.DomainStats;
-import io.reweigh.sampler.spark.ShardWriter;
+import io.reweigh.sampler.ShardSets;
+import io.reweigh.sampler.WeightFormula;
+import io.reweigh.sampler.WeightStats;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -43,19 +47,7 @@ public final class Explain {
                 col(Columns.N_TOKENS).cast("long"))
             .collectAsList();
     List<Row> rejects = rejects(spark, out, id);
-    for (Row r : rejects) {
-      String where = r.isNullAt(1) ? "" : " (" + fileName(r.getString(1)) + ":" + r.get(2) + ")";
-      String label =
-          r.getString(3).startsWith(Columns.DROP_FILE_PREFIX)
-              ? "dropped"
-              : docs.isEmpty() ? "rejected" : "other row";
-      line(
-          s,
-          label,
-          (label.equals("other row") ? "another input row with this id was rejected: " : "")
-              + r.getString(0)
-              + where);
-    }
+    rejectLines(s, rejects, docs.isEmpty());
     if (docs.isEmpty()) {
       if (rejects.isEmpty()) {
         throw PipelineErrors.usage(
@@ -77,20 +69,47 @@ public final class Explain {
             doc.getLong(1),
             doc.isNullAt(2) ? "(none)" : doc.getString(2),
             doc.getLong(3)));
-    Map<String, Double> values = new java.util.HashMap<>();
+    Map<String, Double> values = signalLines(s, spark, out, manifest, id);
+    for (ShardSets.SetResult set : manifest.shardSets()) {
+      shardSet(s, spark, out, manifest, set, id, doc.isNullAt(2) ? null : doc.getString(2), values);
+    }
+    return s.toString();
+  }
+
+  /** One line per rejects/ row with the id: rejected, dropped by a signal, or another row. */
+  private static void rejectLines(StringBuilder s, List<Row> rejects, boolean noDocument) {
+    for (Row r : rejects) {
+      String where = r.isNullAt(1) ? "" : " (" + fileName(r.getString(1)) + ":" + r.get(2) + ")";
+      String label =
+          r.getString(3).startsWith(Columns.DROP_FILE_PREFIX)
+              ? "dropped"
+              : noDocument ? "rejected" : "other row";
+      line(
+          s,
+          label,
+          (label.equals("other row") ? "another input row with this id was rejected: " : "")
+              + r.getString(0)
+              + where);
+    }
+  }
+
+  /**
+   * One line per signal: the document's scores → weights and the exponent; returns every value by
+   * column (null when the table has no value).
+   */
+  private static Map<String, Double> signalLines(
+      StringBuilder s, SparkSession spark, OutputDir out, Manifest manifest, String id) {
+    Map<String, Double> values = new HashMap<>();
     for (Report.Scored sc : Report.scored(spark, out, manifest)) {
       List<String> cols = new ArrayList<>(sc.scores());
       cols.addAll(sc.weights());
       List<Row> got =
           sc.table()
               .filter(col(Columns.ID).cast("string").equalTo(id))
-              .select(
-                  cols.stream()
-                      .map(c -> col(c).cast("double"))
-                      .toArray(org.apache.spark.sql.Column[]::new))
+              .select(cols.stream().map(c -> col(c).cast("double")).toArray(Column[]::new))
               .collectAsList();
       String name = sc.signal().name();
-      Object alpha = manifest.config().get("sampler.alpha." + name);
+      Object alpha = manifest.config().get(alphaKey(name));
       if (got.isEmpty()) {
         line(s, name, "no score (not in stages/" + name + ")");
         continue;
@@ -106,10 +125,7 @@ public final class Explain {
       v.append(" (alpha ").append(alpha).append(')');
       line(s, name, v.toString().trim());
     }
-    for (ShardWriter.SetResult set : manifest.shardSets()) {
-      shardSet(s, spark, out, manifest, set, id, doc.isNullAt(2) ? null : doc.getString(2), values);
-    }
-    return s.toString();
+    return values;
   }
 
   private static void shardSet(
@@ -117,94 +133,30 @@ public final class Explain {
       SparkSession spark,
       OutputDir out,
       Manifest manifest,
-      ShardWriter.SetResult set,
+      ShardSets.SetResult set,
       String id,
       String domain,
       Map<String, Double> values) {
     String label = set.dir();
     Dataset<Row> shards = spark.read().parquet(out.path(set.dir()));
-    boolean copies = List.of(shards.columns()).contains(ShardWriter.COPY);
     List<Row> rows =
         shards
             .filter(col(Columns.ID).cast("string").equalTo(id))
             .select(col(Columns.WEIGHT), functions.input_file_name())
             .collectAsList();
     if (rows.isEmpty()) {
-      String why =
-          dropped(spark, out, id)
-              ? "not in the shards: a signal dropped it to rejects/ (see above)"
-              : set.targetTokens() != null
-                  ? "not in the shards: it drew no copy when resampling to "
-                      + set.targetTokens()
-                      + " tokens (counted in unsampled_rows)"
-                  : "not in the shards";
-      line(s, label, why);
+      line(s, label, notInShards(spark, out, set, id));
       return;
     }
     double w = rows.get(0).getDouble(0);
-    Dataset<Row> distinct = copies ? shards.filter(col(ShardWriter.COPY).equalTo(0)) : shards;
-    Row rank =
-        distinct
-            .agg(
-                functions.count(functions.lit(1)),
-                functions.count(functions.when(col(Columns.WEIGHT).lt(w), functions.lit(1))),
-                functions.count(functions.when(col(Columns.WEIGHT).equalTo(w), functions.lit(1))))
-            .first();
-    long n = rank.getLong(0);
-    long below = rank.getLong(1);
-    long same = rank.getLong(2);
+    line(s, label, rankLine(shards, w));
     double factor = 1;
     for (DomainStats d : set.domains()) {
       if (java.util.Objects.equals(d.domain(), domain)) {
         factor = d.factor();
       }
     }
-    line(
-        s,
-        label,
-        String.format(
-            Locale.ROOT,
-            "final weight %s; rank %,d of %,d from the lowest (%.1f%% of documents weigh less%s)",
-            num(w),
-            below + 1,
-            n,
-            n == 0 ? 0 : 100.0 * below / n,
-            same > 1 ? String.format(Locale.ROOT, ", %,d share this weight", same) : ""));
-    // how: Π w^α, clipped around the median, ÷ mean, × domain factor (sampler Weighting)
-    double product = 1;
-    StringBuilder how = new StringBuilder();
-    for (Map.Entry<String, String> e : set.weightColumns().entrySet()) {
-      Double v = values.get(e.getValue());
-      Object a = manifest.config().get("sampler.alpha." + e.getKey());
-      double alpha = a instanceof Number x ? x.doubleValue() : 1;
-      product *= v == null ? Double.NaN : Math.pow(v, alpha);
-      how.append(how.length() == 0 ? "" : " × ")
-          .append(e.getValue())
-          .append(alpha == 1 ? "" : "^" + num(alpha));
-    }
-    if (how.length() == 0) {
-      how.append("no signal: every weight starts at 1");
-    } else {
-      how.append(" = ").append(num(product));
-    }
-    Map<String, Object> ws = set.weight();
-    double clipped = product;
-    if (ws.get("clip_low") instanceof Number lo && ws.get("clip_high") instanceof Number hi) {
-      clipped = Math.max(lo.doubleValue(), Math.min(hi.doubleValue(), product));
-      how.append(
-          String.format(
-              Locale.ROOT,
-              "; clip to [%s, %s] (sampler.max-weight-ratio around the median %s)%s",
-              num(lo.doubleValue()),
-              num(hi.doubleValue()),
-              num(((Number) ws.getOrDefault("median", Double.NaN)).doubleValue()),
-              clipped == product ? ": unchanged" : " → " + num(clipped)));
-    }
-    how.append(String.format(Locale.ROOT, "; ÷ %s (mean 1)", num(clipped * factor / w)));
-    if (factor != 1) {
-      how.append(String.format(Locale.ROOT, "; × domain factor %s", num(factor)));
-    }
-    line(s, "", how.toString());
+    line(s, "", how(manifest, set, values, w, factor));
     List<String> files = new ArrayList<>();
     for (Row r : rows) {
       String f = r.getString(1);
@@ -216,6 +168,95 @@ public final class Explain {
         "",
         (rows.size() == 1 ? "in " : rows.size() + " copies in ")
             + String.join(", ", files.stream().distinct().toList()));
+  }
+
+  /** Why a scored document is not in a shard set: dropped, no copy drawn, or neither known. */
+  private static String notInShards(
+      SparkSession spark, OutputDir out, ShardSets.SetResult set, String id) {
+    return dropped(spark, out, id)
+        ? "not in the shards: a signal dropped it to rejects/ (see above)"
+        : set.targetTokens() != null
+            ? "not in the shards: it drew no copy when resampling to "
+                + set.targetTokens()
+                + " tokens (counted in unsampled_rows)"
+            : "not in the shards";
+  }
+
+  /** The final weight and its rank among the shard set's distinct documents. */
+  private static String rankLine(Dataset<Row> shards, double w) {
+    boolean copies = List.of(shards.columns()).contains(ShardSets.COPY);
+    Dataset<Row> distinct = copies ? shards.filter(col(ShardSets.COPY).equalTo(0)) : shards;
+    Row rank =
+        distinct
+            .agg(
+                functions.count(functions.lit(1)),
+                functions.count(functions.when(col(Columns.WEIGHT).lt(w), functions.lit(1))),
+                functions.count(functions.when(col(Columns.WEIGHT).equalTo(w), functions.lit(1))))
+            .first();
+    long n = rank.getLong(0);
+    long below = rank.getLong(1);
+    long same = rank.getLong(2);
+    return String.format(
+        Locale.ROOT,
+        "final weight %s; rank %,d of %,d from the lowest (%.1f%% of documents weigh less%s)",
+        num(w),
+        below + 1,
+        n,
+        n == 0 ? 0 : 100.0 * below / n,
+        same > 1 ? String.format(Locale.ROOT, ", %,d share this weight", same) : "");
+  }
+
+  /**
+   * How the final weight {@code w} was formed, replayed with the sampler's {@link WeightFormula}: Π
+   * w^α, clipped around the median, ÷ mean, × domain factor.
+   */
+  private static String how(
+      Manifest manifest,
+      ShardSets.SetResult set,
+      Map<String, Double> values,
+      double w,
+      double factor) {
+    List<WeightFormula.Term> terms = new ArrayList<>();
+    List<Double> weights = new ArrayList<>();
+    StringBuilder how = new StringBuilder();
+    for (Map.Entry<String, String> e : set.weightColumns().entrySet()) {
+      Object a = manifest.config().get(alphaKey(e.getKey()));
+      double alpha = a instanceof Number x ? x.doubleValue() : 1;
+      terms.add(new WeightFormula.Term(e.getValue(), alpha));
+      Double v = values.get(e.getValue());
+      weights.add(v == null ? Double.NaN : v);
+      how.append(how.length() == 0 ? "" : " × ")
+          .append(e.getValue())
+          .append(alpha == 1 ? "" : "^" + num(alpha));
+    }
+    double product = WeightFormula.product(terms, weights);
+    if (how.length() == 0) {
+      how.append("no signal: every weight starts at 1");
+    } else {
+      how.append(" = ").append(num(product));
+    }
+    WeightStats ws = set.weight();
+    double clipped = product;
+    if (ws.clipped()) {
+      clipped = WeightFormula.clip(product, ws.clipLow(), ws.clipHigh());
+      how.append(
+          String.format(
+              Locale.ROOT,
+              "; clip to [%s, %s] (sampler.max-weight-ratio around the median %s)%s",
+              num(ws.clipLow()),
+              num(ws.clipHigh()),
+              num(ws.median() == null ? Double.NaN : ws.median()),
+              clipped == product ? ": unchanged" : " → " + num(clipped)));
+    }
+    how.append(String.format(Locale.ROOT, "; ÷ %s (mean 1)", num(clipped * factor / w)));
+    if (factor != 1) {
+      how.append(String.format(Locale.ROOT, "; × domain factor %s", num(factor)));
+    }
+    return how.toString();
+  }
+
+  private static String alphaKey(String signal) {
+    return "sampler.alpha." + signal;
   }
 
   /** Whether a signal dropped the document (a rejects/drop-* row with its id). */
@@ -261,7 +302,7 @@ public final class Explain {
         .collectAsList();
   }
 
-  private static org.apache.spark.sql.Column domainColumn(Dataset<Row> t) {
+  private static Column domainColumn(Dataset<Row> t) {
     return List.of(t.columns()).contains(Columns.DOMAIN)
         ? col(Columns.DOMAIN).cast("string")
         : functions.lit(null).cast("string");

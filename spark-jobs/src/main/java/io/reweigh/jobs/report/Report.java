@@ -9,7 +9,7 @@ import io.reweigh.core.signal.Signals;
 import io.reweigh.core.spark.SparkStats;
 import io.reweigh.jobs.Manifest;
 import io.reweigh.jobs.stage.OutputDir;
-import io.reweigh.sampler.spark.ShardWriter;
+import io.reweigh.sampler.ShardSets;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,8 +84,8 @@ public final class Report {
   static ReportData collect(SparkSession spark, OutputDir out, Manifest manifest) {
     // distinct documents of the first shard set (shards/, or shards/phase-1 with sampler.phases)
     Dataset<Row> shards = spark.read().parquet(out.path(manifest.shardSets().get(0).dir()));
-    if (List.of(shards.columns()).contains(ShardWriter.COPY)) {
-      shards = shards.filter(col(ShardWriter.COPY).equalTo(0));
+    if (List.of(shards.columns()).contains(ShardSets.COPY)) {
+      shards = shards.filter(col(ShardSets.COPY).equalTo(0));
     }
     List<Scored> scored = scored(spark, out, manifest);
     List<ReportData.Histogram> hists = new ArrayList<>();
@@ -682,7 +682,7 @@ public final class Report {
   static final double LOG_SPAN = 30;
 
   /** A shard set's budget and per-domain totals before and after weighting (from the manifest). */
-  static String shardSetTable(ShardWriter.SetResult set) {
+  static String shardSetTable(ShardSets.SetResult set) {
     StringBuilder h = new StringBuilder("<h2>Shard set ").append(esc(set.dir())).append("</h2>");
     h.append("<p>")
         .append(set.numShards())

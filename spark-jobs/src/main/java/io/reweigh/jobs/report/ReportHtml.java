@@ -4,7 +4,7 @@ import io.reweigh.core.stage.StageStats;
 import io.reweigh.jobs.Manifest;
 import io.reweigh.jobs.stage.OutputDir;
 import io.reweigh.sampler.DomainStats;
-import io.reweigh.sampler.spark.ShardWriter;
+import io.reweigh.sampler.ShardSets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,7 +95,7 @@ public final class ReportHtml {
     evaluation(h, m.evaluation(), d.curves());
     TuningHtml.section(h, m.tuning(), d.tuningCurves());
     h.append("<h2 id=\"domains\">Domains before and after weighting</h2>");
-    for (ShardWriter.SetResult set : m.shardSets()) {
+    for (ShardSets.SetResult set : m.shardSets()) {
       h.append(domainChart(set)).append(Report.shardSetTable(set));
     }
     if (!d.labels().isEmpty()) {
@@ -317,7 +317,7 @@ public final class ReportHtml {
   }
 
   /** Shares of documents and tokens (before) and of weight and weighted tokens (after). */
-  static String domainChart(ShardWriter.SetResult set) {
+  static String domainChart(ShardSets.SetResult set) {
     List<DomainStats> ds = set.domains();
     List<String> labels = new ArrayList<>();
     List<String> series =
@@ -537,11 +537,11 @@ public final class ReportHtml {
     h.append("</table>");
   }
 
-  private static void shards(StringBuilder h, List<ShardWriter.ShardInfo> shards) {
+  private static void shards(StringBuilder h, List<ShardSets.ShardInfo> shards) {
     h.append("<h2 id=\"shards\">Shards</h2><div class=\"scroll\"><table id=\"shards-table\">")
         .append("<tr><th class=\"l\">path</th><th>rows</th><th>tokens</th><th>weight sum</th>")
         .append("<th class=\"l\">sha256</th></tr>");
-    for (ShardWriter.ShardInfo s : shards) {
+    for (ShardSets.ShardInfo s : shards) {
       h.append("<tr><td class=\"l\">")
           .append(Report.esc(s.path()))
           .append("</td><td>")

@@ -20,7 +20,7 @@ import io.reweigh.jobs.stage.OutputDir;
 import io.reweigh.jobs.stage.Progress;
 import io.reweigh.jobs.stage.StageRunner;
 import io.reweigh.jobs.stage.TrainingProgress;
-import io.reweigh.sampler.spark.ShardWriter;
+import io.reweigh.sampler.ShardSets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +58,7 @@ public final class Tune {
     Evaluation.Settings s = Evaluate.settings(cfg);
     List<Long> seeds = Evaluate.seeds(cfg);
     Tokenizer tokenizer = Tokenizers.fromConfig(cfg);
-    ShardWriter.SetResult set = manifest.shardSets().get(0);
+    ShardSets.SetResult set = manifest.shardSets().get(0);
     TuneDocs docs = TuneDocs.read(spark, out, cfg, set);
     try {
       Dataset<Row> training = spark.read().parquet(out.path(Columns.STAGES_DIR + "/ingest"));

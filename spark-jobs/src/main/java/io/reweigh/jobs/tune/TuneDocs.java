@@ -12,8 +12,9 @@ import io.reweigh.jobs.evaluate.ArmPool;
 import io.reweigh.jobs.stage.OutputDir;
 import io.reweigh.sampler.DomainTargets;
 import io.reweigh.sampler.SamplerParams;
+import io.reweigh.sampler.ShardSets;
 import io.reweigh.sampler.spark.CandidateWeights;
-import io.reweigh.sampler.spark.ShardWriter;
+import io.reweigh.sampler.spark.DomainTargetsFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,7 @@ record TuneDocs(
     boolean runShareOfTokens) {
 
   static TuneDocs read(
-      SparkSession spark, OutputDir out, ResolvedConfig cfg, ShardWriter.SetResult set) {
+      SparkSession spark, OutputDir out, ResolvedConfig cfg, ShardSets.SetResult set) {
     Dataset<Row> docs =
         spark
             .read()
@@ -87,7 +88,7 @@ record TuneDocs(
         columns,
         current,
         byDomain,
-        ShardWriter.loadTargets(spark, cfg.get(Keys.SAMPLER_DOMAIN_TARGETS)),
+        DomainTargetsFile.load(spark, cfg.get(Keys.SAMPLER_DOMAIN_TARGETS)),
         cfg.get(Keys.SAMPLER_DOMAIN_SHARE_OF).equals("tokens"));
   }
 

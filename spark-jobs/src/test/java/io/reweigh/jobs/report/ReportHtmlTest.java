@@ -9,7 +9,8 @@ import io.reweigh.core.stage.StageStats;
 import io.reweigh.jobs.Manifest;
 import io.reweigh.jobs.evaluate.EvaluationSummary;
 import io.reweigh.sampler.DomainStats;
-import io.reweigh.sampler.spark.ShardWriter;
+import io.reweigh.sampler.ShardSets;
+import io.reweigh.sampler.WeightStats;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +31,8 @@ public class ReportHtmlTest {
     stages.put("commonness", new StageStats(1000, 12.25, Map.of("mode", "exact")));
     DomainStats web = new DomainStats(HOSTILE, 600, 80_000, 500, 400, 50_000, null, 1, null, null);
     DomainStats code = new DomainStats("code", 390, 43_456, 490, 590, 73_456, null, 1, null, null);
-    ShardWriter.SetResult set =
-        new ShardWriter.SetResult(
+    ShardSets.SetResult set =
+        new ShardSets.SetResult(
             "shards",
             "shards",
             0,
@@ -49,13 +50,12 @@ public class ReportHtmlTest {
             "rows",
             500,
             2,
-            Map.of("mean", 1.0),
+            new WeightStats(null, null, null, null, 1.0, null, null),
             List.of(web, code));
-    List<ShardWriter.ShardInfo> shards =
+    List<ShardSets.ShardInfo> shards =
         List.of(
-            new ShardWriter.ShardInfo("shards/part-00000-of-00002.parquet", 500, 60_000, 480, "ab"),
-            new ShardWriter.ShardInfo(
-                "shards/part-00001-of-00002.parquet", 490, 63_456, 510, "cd"));
+            new ShardSets.ShardInfo("shards/part-00000-of-00002.parquet", 500, 60_000, 480, "ab"),
+            new ShardSets.ShardInfo("shards/part-00001-of-00002.parquet", 490, 63_456, 510, "cd"));
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("stages", List.of("commonness"));
     config.put("sampler.domain-targets", HOSTILE);
