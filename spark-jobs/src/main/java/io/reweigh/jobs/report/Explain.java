@@ -78,7 +78,7 @@ public final class Explain {
             doc.isNullAt(2) ? "(none)" : doc.getString(2),
             doc.getLong(3)));
     Map<String, Double> values = new java.util.HashMap<>();
-    for (Report.Scored sc : Report.scored(spark, out, manifest)) {
+    for (ScoreTable sc : Report.scored(spark, out, manifest)) {
       List<String> cols = new ArrayList<>(sc.scores());
       cols.addAll(sc.weights());
       List<Row> got =
