@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The house rules of docs/architecture.md, checked on the sources: packages without "spark" in
  * their name import no Spark; dedup, influence and sampler never import each other; core imports
- * none of them.
+ * none of them; in the report package the renderers and the classes that compute the report do not
+ * call each other back.
  */
 class ArchitectureTest {
   static final Path ROOT = Path.of("..");
@@ -93,6 +94,34 @@ class ArchitectureTest {
         if (src.contains(".getDeclaredConstructor().newInstance()")) {
           bad.add(p + ": stages are found by ServiceLoader, not instantiated by class name");
         }
+      }
+    }
+    assertEquals(List.of(), bad);
+  }
+
+  @Test
+  void reportRenderersAndCollectorsPointOneWay() throws IOException {
+    // io.reweigh.jobs.report: the renderers (*Html, Charts) turn ReportData into HTML without
+    // Spark; the other classes compute it. Only Report (write) calls a renderer, and no renderer
+    // calls Report.
+    java.util.regex.Pattern renderer = java.util.regex.Pattern.compile("\\b(Charts|\\w*Html)\\.");
+    List<String> bad = new ArrayList<>();
+    for (Path p : sources("spark-jobs")) {
+      String src = Files.readString(p);
+      String name = p.getFileName().toString();
+      if (!pkg(src).equals("io.reweigh.jobs.report")) {
+        continue;
+      }
+      if (name.endsWith("Html.java") || name.equals("Charts.java")) {
+        if (java.util.regex.Pattern.compile("\\bReport\\.").matcher(src).find()) {
+          bad.add(p + ": a renderer calls back into Report");
+        }
+        if (src.contains("import org.apache.spark")
+            || src.contains("import static org.apache.spark")) {
+          bad.add(p + ": a renderer imports Spark");
+        }
+      } else if (!name.equals("Report.java") && renderer.matcher(src).find()) {
+        bad.add(p + ": a class that computes the report calls a renderer");
       }
     }
     assertEquals(List.of(), bad);

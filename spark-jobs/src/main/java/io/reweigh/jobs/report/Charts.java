@@ -21,21 +21,6 @@ public final class Charts {
   static final int BOTTOM = 44;
   static final String[] PALETTE = {"#4a7bd0", "#e08a2c", "#3a9e5a", "#b04a9e", "#8a8a8a"};
 
-  /** An axis: the data range shown, its label and whether values are log10 of the real value. */
-  public record Axis(String label, double lo, double hi, boolean log) {
-    public Axis {
-      if (!(hi > lo)) {
-        double mid = Double.isFinite(lo) ? lo : 0;
-        lo = mid - 0.5;
-        hi = mid + 0.5;
-      }
-    }
-
-    String tick(double v) {
-      return log ? number(Math.pow(10, v)) : number(v);
-    }
-  }
-
   /** Histogram: counts of equal-width bins over {@code x}. */
   public static String histogram(String id, String title, Axis x, long[] bins) {
     long max = 1;
@@ -51,8 +36,8 @@ public final class Charts {
         continue;
       }
       double y0 = py(y, bins[i], H);
-      double lo = x.lo + (x.hi - x.lo) * i / bins.length;
-      double hi = x.lo + (x.hi - x.lo) * (i + 1) / bins.length;
+      double lo = x.lo() + (x.hi() - x.lo()) * i / bins.length;
+      double hi = x.lo() + (x.hi() - x.lo()) * (i + 1) / bins.length;
       s.append(
           String.format(
               Locale.ROOT,
@@ -63,8 +48,8 @@ public final class Charts {
               Math.max(pw - 1, 0.5),
               H - BOTTOM - y0,
               PALETTE[0],
-              x.tick(lo),
-              x.tick(hi),
+              tick(x, lo),
+              tick(x, hi),
               bins[i]));
     }
     return s.append("</svg>").toString();
@@ -117,7 +102,7 @@ public final class Charts {
               colour,
               W - RIGHT - 136,
               TOP + 13 + 14 * k,
-              Report.esc(series.get(k))));
+              Html.esc(series.get(k))));
       StringBuilder pts = new StringBuilder();
       StringBuilder marks = new StringBuilder();
       double[] px = xs.get(k);
@@ -137,11 +122,11 @@ public final class Charts {
                 cx,
                 cy,
                 colour,
-                Report.esc(series.get(k)),
-                Report.esc(x.label),
-                x.tick(px[i]),
-                Report.esc(y.label),
-                y.tick(py[i])));
+                Html.esc(series.get(k)),
+                Html.esc(x.label()),
+                tick(x, px[i]),
+                Html.esc(y.label()),
+                tick(y, py[i])));
       }
       s.append(
               String.format(
@@ -191,7 +176,7 @@ public final class Charts {
               PALETTE[k % PALETTE.length],
               left + (k % 3) * 160 + 14,
               TOP + 3 + (k / 3) * 14,
-              Report.esc(series.get(k))));
+              Html.esc(series.get(k))));
     }
     int top = TOP + 6 + 14 * legendRows;
     for (int g = 0; g < labels.size(); g++) {
@@ -202,10 +187,10 @@ public final class Charts {
               "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%s</text>",
               left - 6,
               gy + groupH / 2 + 2,
-              Report.esc(shorten(labels.get(g), 22))));
+              Html.esc(shorten(labels.get(g), 22))));
       for (int k = 0; k < series.size(); k++) {
         double v = values[k][g];
-        double w = plotW * v / x.hi;
+        double w = plotW * v / x.hi();
         s.append(
             String.format(
                 Locale.ROOT,
@@ -216,20 +201,20 @@ public final class Charts {
                 Math.max(w, 0),
                 barH - 2,
                 PALETTE[k % PALETTE.length],
-                Report.esc(labels.get(g)),
-                Report.esc(series.get(k)),
+                Html.esc(labels.get(g)),
+                Html.esc(series.get(k)),
                 number(v)));
       }
     }
     // x axis
     int axisY = h - BOTTOM;
     s.append(line(left, axisY, W - RIGHT, axisY));
-    for (double t : ticks(x.lo, x.hi, 5)) {
-      double tx = left + plotW * (t - x.lo) / (x.hi - x.lo);
+    for (double t : ticks(x.lo(), x.hi(), 5)) {
+      double tx = left + plotW * (t - x.lo()) / (x.hi() - x.lo());
       s.append(line(tx, axisY, tx, axisY + 4));
-      s.append(text(tx, axisY + 16, "middle", x.tick(t)));
+      s.append(text(tx, axisY + 16, "middle", tick(x, t)));
     }
-    s.append(text(left + plotW / 2.0, h - 8, "middle", Report.esc(x.label)));
+    s.append(text(left + plotW / 2.0, h - 8, "middle", Html.esc(x.label())));
     return s.append("</svg>").toString();
   }
 
@@ -252,6 +237,11 @@ public final class Charts {
       out.add(java.math.BigDecimal.valueOf(k).multiply(step).doubleValue());
     }
     return out;
+  }
+
+  /** A tick label: v, or 10^v on a log axis. */
+  static String tick(Axis a, double v) {
+    return a.log() ? number(Math.pow(10, v)) : number(v);
   }
 
   /** A number in at most 3 significant digits (tick labels, tooltips). */
@@ -279,33 +269,34 @@ public final class Charts {
                 "<svg class=\"chart\" id=\"%s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
                     + " xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"%s\">"
                     + "<text x=\"%d\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>",
-                Report.esc(id),
+                Html.esc(id),
                 W,
                 h,
                 W,
                 h,
-                Report.esc(title),
+                Html.esc(title),
                 LEFT,
-                Report.esc(title)));
+                Html.esc(title)));
   }
 
   private static void axes(StringBuilder s, Axis x, Axis y, int h) {
     int bottom = h - BOTTOM;
     s.append(line(LEFT, bottom, W - RIGHT, bottom)).append(line(LEFT, TOP, LEFT, bottom));
-    for (double t : ticks(x.lo, x.hi, 6)) {
+    for (double t : ticks(x.lo(), x.hi(), 6)) {
       double tx = px(x, t);
-      s.append(line(tx, bottom, tx, bottom + 4)).append(text(tx, bottom + 16, "middle", x.tick(t)));
+      s.append(line(tx, bottom, tx, bottom + 4))
+          .append(text(tx, bottom + 16, "middle", tick(x, t)));
     }
-    for (double t : ticks(y.lo, y.hi, 5)) {
+    for (double t : ticks(y.lo(), y.hi(), 5)) {
       double ty = py(y, t, h);
-      s.append(line(LEFT - 4, ty, LEFT, ty)).append(text(LEFT - 6, ty + 4, "end", y.tick(t)));
+      s.append(line(LEFT - 4, ty, LEFT, ty)).append(text(LEFT - 6, ty + 4, "end", tick(y, t)));
     }
     s.append(
         text(
             LEFT + (W - LEFT - RIGHT) / 2.0,
             h - 8,
             "middle",
-            Report.esc(x.label + (x.log ? " (log scale)" : ""))));
+            Html.esc(x.label() + (x.log() ? " (log scale)" : ""))));
     s.append(
         String.format(
             Locale.ROOT,
@@ -313,15 +304,15 @@ public final class Charts {
                 + " transform=\"rotate(-90 14 %.1f)\">%s</text>",
             (TOP + bottom) / 2.0,
             (TOP + bottom) / 2.0,
-            Report.esc(y.label + (y.log ? " (log scale)" : ""))));
+            Html.esc(y.label() + (y.log() ? " (log scale)" : ""))));
   }
 
   private static double px(Axis x, double v) {
-    return LEFT + (W - LEFT - RIGHT) * (v - x.lo) / (x.hi - x.lo);
+    return LEFT + (W - LEFT - RIGHT) * (v - x.lo()) / (x.hi() - x.lo());
   }
 
   private static double py(Axis y, double v, int h) {
-    return (h - BOTTOM) - (h - BOTTOM - TOP) * (v - y.lo) / (y.hi - y.lo);
+    return (h - BOTTOM) - (h - BOTTOM - TOP) * (v - y.lo()) / (y.hi() - y.lo());
   }
 
   private static String line(double x1, double y1, double x2, double y2) {

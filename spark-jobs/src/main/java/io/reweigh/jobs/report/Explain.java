@@ -100,7 +100,7 @@ public final class Explain {
   private static Map<String, Double> signalLines(
       StringBuilder s, SparkSession spark, OutputDir out, Manifest manifest, String id) {
     Map<String, Double> values = new HashMap<>();
-    for (Report.Scored sc : Report.scored(spark, out, manifest)) {
+    for (ScoreTable sc : Report.scored(spark, out, manifest)) {
       List<String> cols = new ArrayList<>(sc.scores());
       cols.addAll(sc.weights());
       List<Row> got =

@@ -35,17 +35,28 @@ public record ReportData(
     List<Curve> curves,
     List<Curve> tuningCurves) {
 
+  /** Characters of a document's (or a rejected row's) text the report shows. */
+  static final int SNIPPET_CHARS = 300;
+
+  /** At most this many documents of the shards in each scatter plot (a seeded sample). */
+  static final int SCATTER_POINTS = 1500;
+
+  /** Example rows of rejects/ per reason. */
+  static final int REJECT_EXAMPLES = 3;
+
   /** One arm's held-out perplexity after each measured step. */
   public record Curve(String arm, double[] steps, double[] perplexity) {}
 
   /** Bin counts of one column over [x.lo, x.hi] (log10 values on a log axis). */
-  public record Histogram(String id, String title, Charts.Axis x, long[] bins, long rows) {}
+  public record Histogram(String id, String title, Axis x, long[] bins, long rows) {}
 
   /** A seeded sample of (x, y) pairs in axis space. */
-  public record Scatter(
-      String id, String title, Charts.Axis x, Charts.Axis y, double[] xs, double[] ys) {}
+  public record Scatter(String id, String title, Axis x, Axis y, double[] xs, double[] ys) {}
 
-  /** One document of the most down- or up-weighted lists; snippet is its first 300 characters. */
+  /**
+   * One document of the most down- or up-weighted lists; snippet is its first {@link
+   * #SNIPPET_CHARS} characters.
+   */
   public record Doc(
       String id, String domain, long tokens, double weight, List<Double> values, String snippet) {}
 

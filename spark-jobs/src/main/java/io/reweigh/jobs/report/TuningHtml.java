@@ -23,9 +23,9 @@ final class TuningHtml {
       return;
     }
     h.append("<p id=\"tuning-verdict\"><b>")
-        .append(Report.esc(t.verdict()))
+        .append(Html.esc(t.verdict()))
         .append("</b> Held out: <code>")
-        .append(Report.esc(t.eval()))
+        .append(Html.esc(t.eval()))
         .append("</code>, split by a seeded hash of id: ")
         .append(
             String.format(
@@ -34,7 +34,7 @@ final class TuningHtml {
                 t.tuningHalf().documents(),
                 t.reportingHalf().documents()))
         .append(" Apply the choice: <code>reweigh run … -c ")
-        .append(Report.esc(t.tunedConf()))
+        .append(Html.esc(t.tunedConf()))
         .append("</code> (only the sampler reruns).</p>");
     mixture(h, t);
     TuningSummary.Search s = t.search();
@@ -55,10 +55,10 @@ final class TuningHtml {
     h.append("</tr>");
     for (TuningSummary.CandidateResult c : t.candidates()) {
       h.append("<tr data-candidate=\"")
-          .append(Report.esc(c.name()))
+          .append(Html.esc(c.name()))
           .append(c.chosen() ? "\" class=\"chosen\"" : "\"")
           .append("><td class=\"l\">")
-          .append(Report.esc(Report.clip(c.name())))
+          .append(Html.esc(Html.clip(c.name())))
           .append(c.chosen() ? " (chosen)" : "")
           .append("</td>");
       for (int k = 0; k < s.rungSteps().size(); k++) {
@@ -77,11 +77,11 @@ final class TuningHtml {
       h.append("<p id=\"tuning-report\">Reporting half, ")
           .append(r.runs().size())
           .append(" seeds: held-out perplexity × uniform ")
-          .append(Report.esc(EvaluationTable.ratio(r.perplexityRatio())))
+          .append(Html.esc(EvaluationTable.ratio(r.perplexityRatio())))
           .append(" (")
-          .append(Report.esc(r.perplexityRatio().verdict()))
+          .append(Html.esc(r.perplexityRatio().verdict()))
           .append("), steps to uniform's perplexity × ")
-          .append(Report.esc(EvaluationTable.steps(r, r.runs().size())))
+          .append(Html.esc(EvaluationTable.steps(r, r.runs().size())))
           .append(".</p>");
     }
     chart(h, s, curves);
@@ -91,7 +91,7 @@ final class TuningHtml {
     TuningSummary.Mixture m = t.mixture();
     if (m == null) {
       h.append("<p class=\"note\">No domain mixture was learned: ")
-          .append(Report.esc(t.mixtureSkipped()))
+          .append(Html.esc(t.mixtureSkipped()))
           .append(".</p>");
       return;
     }
@@ -107,7 +107,7 @@ final class TuningHtml {
         .append("<th>learned</th></tr>");
     for (int i = 0; i < m.domains().size(); i++) {
       h.append("<tr><td class=\"l\">")
-          .append(Report.esc(Report.clip(m.domains().get(i))))
+          .append(Html.esc(Html.clip(m.domains().get(i))))
           .append(
               String.format(
                   Locale.ROOT,
@@ -140,7 +140,7 @@ final class TuningHtml {
           hi = Math.max(hi, Math.log10(c.perplexity()[i]));
         }
       }
-      names.add(Report.clip(c.arm()));
+      names.add(Html.clip(c.arm()));
       xs.add(kept.stream().mapToDouble(p -> p[0]).toArray());
       ys.add(kept.stream().mapToDouble(p -> p[1]).toArray());
     }
@@ -152,8 +152,8 @@ final class TuningHtml {
         Charts.lines(
             "tuning-curves",
             "Tuning-half perplexity per candidate",
-            new Charts.Axis("training step", Math.floor(from), steps, false),
-            new Charts.Axis("held-out perplexity", lo - pad, hi + pad, true),
+            new Axis("training step", Math.floor(from), steps, false),
+            new Axis("held-out perplexity", lo - pad, hi + pad, true),
             names,
             xs,
             ys));

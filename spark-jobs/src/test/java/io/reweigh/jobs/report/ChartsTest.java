@@ -34,10 +34,7 @@ class ChartsTest {
   void histogramHasTitleAxisLabelsTicksAndOneBarPerNonEmptyBin() {
     String svg =
         Charts.histogram(
-            "hist-x",
-            "Final <weight>",
-            new Charts.Axis("weight", -1, 1, true),
-            new long[] {3, 0, 7, 1});
+            "hist-x", "Final <weight>", new Axis("weight", -1, 1, true), new long[] {3, 0, 7, 1});
     assertTrue(svg.startsWith("<svg class=\"chart\" id=\"hist-x\""), svg);
     assertTrue(svg.contains("Final &lt;weight&gt;"), "title escaped");
     assertTrue(svg.contains(">weight (log scale)</text>"), "x label");
@@ -56,8 +53,8 @@ class ChartsTest {
         Charts.scatter(
             "s",
             "t",
-            new Charts.Axis("x", 0, 1, false),
-            new Charts.Axis("y", 0, 1, false),
+            new Axis("x", 0, 1, false),
+            new Axis("y", 0, 1, false),
             new double[] {0.1, Double.NaN, 0.9},
             new double[] {0.5, 0.5, Double.POSITIVE_INFINITY});
     assertEquals(1, count(svg, "<circle "));

@@ -83,7 +83,7 @@ public class ReportHtmlTest {
             new ReportData.Histogram(
                 "hist-weight",
                 "Final weight",
-                new Charts.Axis("weight", -1, 1, true),
+                new Axis("weight", -1, 1, true),
                 new long[] {1, 2, 3},
                 6)),
         List.of(),

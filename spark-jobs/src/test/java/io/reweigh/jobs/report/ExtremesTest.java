@@ -17,7 +17,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /** The report's one-pass extremes agree with Spark's own sort, limit and count. */
-class ReportExtremesTest {
+class ExtremesTest {
   static final StructType SCHEMA =
       new StructType()
           .add("id", DataTypes.StringType, false)
@@ -40,7 +40,7 @@ class ReportExtremesTest {
   }
 
   static List<String> sparkTop(Dataset<Row> d, Column weightOrder) {
-    return d.orderBy(weightOrder, col("id").asc()).limit(Report.TOP_DOCS).collectAsList().stream()
+    return d.orderBy(weightOrder, col("id").asc()).limit(Extremes.TOP_DOCS).collectAsList().stream()
         .map(x -> x.getString(0))
         .toList();
   }
@@ -49,7 +49,7 @@ class ReportExtremesTest {
   void lowestHighestAndTiesMatchSparksSortLimitAndCount() {
     for (int partitions : new int[] {1, 4}) {
       Dataset<Row> d = shards(3000, 11 + partitions, partitions);
-      Report.Extremes ex = Report.extremes(d);
+      Extremes ex = Extremes.of(d);
       assertEquals(sparkTop(d, col("weight").asc()), ex.lowIds(), "lowest, " + partitions);
       assertEquals(sparkTop(d, col("weight").desc()), ex.highIds(), "highest, " + partitions);
       Row t =
@@ -65,10 +65,10 @@ class ReportExtremesTest {
   @Test
   void fewerDocumentsThanTheListsAndNone() {
     Dataset<Row> d = shards(7, 3, 3);
-    Report.Extremes ex = Report.extremes(d);
+    Extremes ex = Extremes.of(d);
     assertEquals(sparkTop(d, col("weight").asc()), ex.lowIds());
     assertEquals(sparkTop(d, col("weight").desc()), ex.highIds());
-    Report.Extremes none = Report.extremes(d.limit(0));
+    Extremes none = Extremes.of(d.limit(0));
     assertEquals(List.of(), none.lowIds());
     assertEquals(0, none.atMin());
   }
