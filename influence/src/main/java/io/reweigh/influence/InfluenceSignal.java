@@ -1,5 +1,6 @@
 package io.reweigh.influence;
 
+import io.reweigh.core.Columns;
 import io.reweigh.core.config.ConfigKey;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.config.ValueParser;
@@ -18,8 +19,8 @@ public final class InfluenceSignal implements Signal {
   public static final String SI = "self_influence";
 
   public static final String TOKENS = "influence_tokens";
-  public static final String W1 = "weight_" + NAME + "_1";
-  public static final String W2 = "weight_" + NAME + "_2";
+  public static final String W1 = Columns.weightColumn(NAME) + "_1";
+  public static final String W2 = Columns.weightColumn(NAME) + "_2";
   public static final String DROPPED = "dropped";
 
   /** Reject reason of documents dropped by influence.drop-top-fraction. */

@@ -1,7 +1,6 @@
 package io.reweigh.influence;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -30,7 +29,6 @@ import java.util.Set;
 public final class SelfInfluence {
   private SelfInfluence() {}
 
-  /** The squared gradient norm of each real row of the batch, in one backward pass. */
   /**
    * How a document's loss is normalised: MEAN over its own targets (docs/influence.md), or WINDOW:
    * the sum over its targets divided by the window length max-tokens, i.e. its share of a packed
@@ -49,6 +47,7 @@ public final class SelfInfluence {
     return perDocument(m, batch, layers, Norm.MEAN);
   }
 
+  /** The squared gradient norm of each real row of the batch, in one backward pass. */
   public static double[] batched(ProxyLm m, Sequences.Batch batch, List<String> layers, Norm norm) {
     Set<String> sel = new LinkedHashSet<>(layers);
     for (String l : sel) {
@@ -59,40 +58,8 @@ public final class SelfInfluence {
       return DjlRuntime.withGradients(
           gc -> {
             NDArray ids = batch.ids();
-            NDManager bm = ids.getManager();
-            long b = ids.getShape().get(0);
-            long t = ids.getShape().get(1);
-            int d = m.config().dModel();
             ProxyLm.Forward f = new ProxyLm.Forward();
-            NDArray tokRows = null;
-            NDArray posRows = null;
-            List<NDArray> copies = new ArrayList<>();
-            for (String layer : sel) {
-              switch (layer) {
-                case "embed" -> {
-                  tokRows = m.param("tok_emb").stopGradient().get(ids.flatten()).reshape(b, t, d);
-                  tokRows.setRequiresGradient(true);
-                  f.tokenRows = tokRows;
-                }
-                case "pos" -> {
-                  posRows =
-                      m.param("pos_emb").stopGradient().get("0:" + t).expandDims(0).repeat(0, b);
-                  posRows.setRequiresGradient(true);
-                  f.positionRows = posRows;
-                }
-                case "head" -> {
-                  // ghost norm from HeadPass
-                }
-                default -> {
-                  for (String name : m.group(layer)) {
-                    NDArray copy = m.param(name).stopGradient().expandDims(0).repeat(0, b);
-                    copy.setRequiresGradient(true);
-                    f.param(name, copy);
-                    copies.add(copy);
-                  }
-                }
-              }
-            }
+            Leaves leaves = Leaves.attach(m, ids, sel, f);
             NDArray h = m.hidden(ids, f);
             HeadPass head =
                 HeadPass.run(
@@ -104,24 +71,10 @@ public final class SelfInfluence {
                         : HeadPass.Scale.PER_SAMPLE,
                     sel.contains("head"),
                     false);
-            boolean upstream = tokRows != null || posRows != null || !copies.isEmpty();
-            if (upstream) {
+            if (leaves.any()) {
               gc.backward(h.mul(head.dHidden).sum());
             }
-            NDArray sq = bm.zeros(new Shape(b));
-            if (tokRows != null) {
-              NDArray g = tokRows.getGradient();
-              NDArray same =
-                  ids.expandDims(2).eq(ids.expandDims(1)).toType(DataType.FLOAT32, false);
-              sq = sq.add(g.matMul(g.transpose(0, 2, 1)).mul(same).sum(new int[] {1, 2}));
-            }
-            if (posRows != null) {
-              sq = sq.add(posRows.getGradient().square().sum(new int[] {1, 2}));
-            }
-            for (NDArray c : copies) {
-              sq = sq.add(c.getGradient().square().reshape(b, -1).sum(new int[] {1}));
-            }
-            double[] out = real(sq, batch.real());
+            double[] out = real(leaves.squaredNorms(ids), batch.real());
             if (head.ghost != null) {
               for (int i = 0; i < out.length; i++) {
                 out[i] += head.ghost[i];
@@ -129,6 +82,73 @@ public final class SelfInfluence {
             }
             return out;
           });
+    }
+  }
+
+  /**
+   * The per-sample leaves of the selected layer groups below the head: gathered token-embedding
+   * rows, position-embedding rows, and per-sample copies of block parameters.
+   */
+  private static final class Leaves {
+    NDArray tokRows;
+    NDArray posRows;
+    final List<NDArray> copies = new ArrayList<>();
+
+    /** Creates the leaves of {@code sel} for the batch {@code ids} and hands them to {@code f}. */
+    static Leaves attach(ProxyLm m, NDArray ids, Set<String> sel, ProxyLm.Forward f) {
+      long b = ids.getShape().get(0);
+      long t = ids.getShape().get(1);
+      int d = m.config().dModel();
+      Leaves l = new Leaves();
+      for (String layer : sel) {
+        switch (layer) {
+          case "embed" -> {
+            l.tokRows = m.param("tok_emb").stopGradient().get(ids.flatten()).reshape(b, t, d);
+            l.tokRows.setRequiresGradient(true);
+            f.tokenRows = l.tokRows;
+          }
+          case "pos" -> {
+            l.posRows = m.param("pos_emb").stopGradient().get("0:" + t).expandDims(0).repeat(0, b);
+            l.posRows.setRequiresGradient(true);
+            f.positionRows = l.posRows;
+          }
+          case "head" -> {
+            // ghost norm from HeadPass
+          }
+          default -> {
+            for (String name : m.group(layer)) {
+              NDArray copy = m.param(name).stopGradient().expandDims(0).repeat(0, b);
+              copy.setRequiresGradient(true);
+              f.param(name, copy);
+              l.copies.add(copy);
+            }
+          }
+        }
+      }
+      return l;
+    }
+
+    /** Whether any leaf needs gradients from below the head. */
+    boolean any() {
+      return tokRows != null || posRows != null || !copies.isEmpty();
+    }
+
+    /** Each sample's squared gradient norm over the leaves (after the backward pass), [B]. */
+    NDArray squaredNorms(NDArray ids) {
+      long b = ids.getShape().get(0);
+      NDArray sq = ids.getManager().zeros(new Shape(b));
+      if (tokRows != null) {
+        NDArray g = tokRows.getGradient();
+        NDArray same = ids.expandDims(2).eq(ids.expandDims(1)).toType(DataType.FLOAT32, false);
+        sq = sq.add(g.matMul(g.transpose(0, 2, 1)).mul(same).sum(new int[] {1, 2}));
+      }
+      if (posRows != null) {
+        sq = sq.add(posRows.getGradient().square().sum(new int[] {1, 2}));
+      }
+      for (NDArray c : copies) {
+        sq = sq.add(c.getGradient().square().reshape(b, -1).sum(new int[] {1}));
+      }
+      return sq;
     }
   }
 

@@ -1,5 +1,7 @@
 package io.reweigh.influence.coreset;
 
+import io.reweigh.core.error.PipelineErrors;
+
 /**
  * The arithmetic of coreset selection (CW-ERM's "moderate" rule, Jafari et al., ICASSP 2024),
  * without Spark: how many documents the coreset holds, how many clusters, how many members each
@@ -22,6 +24,32 @@ public final class CoresetPlan {
    */
   public static int autoClusters(long coresetSize) {
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(Math.sqrt(coresetSize))));
+  }
+
+  /**
+   * Refuses a cluster count k that n usable documents, or a coreset of m members, cannot fill
+   * (every cluster needs a member): an error naming coreset.clusters.
+   */
+  public static void checkClusters(int k, long n, long m) {
+    if (k > n) {
+      throw PipelineErrors.invalidValue(
+          CoresetSignal.CLUSTERS.key(),
+          k,
+          null,
+          "at most the number of usable documents (" + n + ")");
+    }
+    if (k > m) {
+      throw PipelineErrors.invalidValue(
+          CoresetSignal.CLUSTERS.key(),
+          k,
+          null,
+          "at most the coreset size ("
+              + m
+              + " = coreset.fraction × "
+              + n
+              + " documents), so that every cluster has a member; raise coreset.fraction or"
+              + " lower coreset.clusters");
+    }
   }
 
   /**

@@ -1,9 +1,11 @@
 package io.reweigh.influence.coreset;
 
+import io.reweigh.core.Columns;
 import io.reweigh.core.config.ConfigKey;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.config.ValueParser;
 import io.reweigh.core.signal.Signal;
+import io.reweigh.influence.InfluenceSignal;
 import java.util.List;
 
 /**
@@ -22,8 +24,11 @@ public final class CoresetSignal implements Signal {
   public static final String IS_CORESET = "is_coreset";
   public static final String NN_DISTANCE = "nn_distance";
   public static final String NN_ID = "nn_id";
-  public static final String SI = "self_influence";
-  public static final String WEIGHT = "weight_" + NAME;
+
+  /** Self-influence of coreset members (the influence signal's column name). */
+  public static final String SI = InfluenceSignal.SI;
+
+  public static final String WEIGHT = Columns.weightColumn(NAME);
 
   public static final ConfigKey<Double> FRACTION =
       ConfigKey.of(

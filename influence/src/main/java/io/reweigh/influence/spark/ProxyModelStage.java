@@ -63,17 +63,17 @@ public final class ProxyModelStage {
     int maxTokens = p.maxTokens();
     List<Row> rows =
         docs.select(Columns.ID, Columns.TEXT)
-            .withColumn("_h", SparkStats.seededHash(seed, Columns.ID))
-            .orderBy(col("_h"), col(Columns.ID))
+            .withColumn(ScratchColumns.HASH, SparkStats.seededHash(seed, Columns.ID))
+            .orderBy(col(ScratchColumns.HASH), col(Columns.ID))
             .limit(p.trainDocs())
             .withColumn(
-                "_seq",
+                ScratchColumns.SEQ,
                 functions
                     .udf(
                         (UDF1<String, int[]>) t -> Sequences.encode(tok, t, vocab, maxTokens),
                         DataTypes.createArrayType(DataTypes.IntegerType))
                     .apply(col(Columns.TEXT)))
-            .select("_seq")
+            .select(ScratchColumns.SEQ)
             .collectAsList();
     List<int[]> seqs = new ArrayList<>(rows.size());
     long tokens = 0;
@@ -92,7 +92,7 @@ public final class ProxyModelStage {
       throw new IllegalStateException("no documents to train the proxy LM on");
     }
     timer.lap("prepare");
-    DjlRuntime.limitThreads(InfluenceStage.threads(spark, p.threads()));
+    DjlRuntime.limitThreads(TorchThreads.of(spark, p.threads()));
     Path dir = new Path(path);
     List<CheckpointEntry> written = new ArrayList<>();
     double[] curve;
@@ -158,7 +158,7 @@ public final class ProxyModelStage {
           "Do not replace the model during a run; run again.",
           null);
     }
-    DjlRuntime.limitThreads(InfluenceStage.threads(spark, p.threads()));
+    DjlRuntime.limitThreads(TorchThreads.of(spark, p.threads()));
     DjlRuntime.inferenceThread();
     Map<String, Object> stats = new LinkedHashMap<>();
     stats.put("format", ModelCache.TORCHSCRIPT);

@@ -103,4 +103,20 @@ class CoresetPlanTest {
     }
     return s;
   }
+
+  @Test
+  void clusterCountsThatCannotBeFilledAreRefused() {
+    CoresetPlan.checkClusters(8, 1500, 60);
+    CoresetPlan.checkClusters(60, 1500, 60);
+    var tooManyForDocs =
+        assertThrows(
+            io.reweigh.core.error.ReweighException.class,
+            () -> CoresetPlan.checkClusters(11, 10, 10));
+    assertTrue(tooManyForDocs.getMessage().contains("usable documents (10)"));
+    var tooManyForCoreset =
+        assertThrows(
+            io.reweigh.core.error.ReweighException.class,
+            () -> CoresetPlan.checkClusters(61, 1500, 60));
+    assertTrue(tooManyForCoreset.getMessage().contains("coreset size (60"));
+  }
 }

@@ -9,6 +9,7 @@ import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.demo.DemoCorpus;
 import io.reweigh.core.spark.SharedSpark;
 import io.reweigh.influence.InfluenceParams;
+import io.reweigh.influence.InfluenceSignal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,8 +106,8 @@ class InfluenceStageTest {
         (a, b) -> {
           int c =
               Double.compare(
-                  scored.get(b).getDouble(scored.get(b).fieldIndex(InfluenceStage.SI)),
-                  scored.get(a).getDouble(scored.get(a).fieldIndex(InfluenceStage.SI)));
+                  scored.get(b).getDouble(scored.get(b).fieldIndex(InfluenceSignal.SI)),
+                  scored.get(a).getDouble(scored.get(a).fieldIndex(InfluenceSignal.SI)));
           return c != 0 ? c : a.compareTo(b);
         });
     return ids;
@@ -144,8 +145,8 @@ class InfluenceStageTest {
     double s1 = 0;
     double s2 = 0;
     for (Row r : scored.values()) {
-      double w1 = r.getDouble(r.fieldIndex(InfluenceStage.W1));
-      double w2 = r.getDouble(r.fieldIndex(InfluenceStage.W2));
+      double w1 = r.getDouble(r.fieldIndex(InfluenceSignal.W1));
+      double w2 = r.getDouble(r.fieldIndex(InfluenceSignal.W2));
       assertTrue(Double.isFinite(w1) && w1 > 0 && Double.isFinite(w2) && w2 > 0);
       s1 += w1;
       s2 += w2;
@@ -156,11 +157,11 @@ class InfluenceStageTest {
     Row hi = scored.get(ranked.get(0));
     Row lo = scored.get(ranked.get(ranked.size() - 1));
     assertTrue(
-        hi.getDouble(hi.fieldIndex(InfluenceStage.W1))
-            > lo.getDouble(lo.fieldIndex(InfluenceStage.W1)));
+        hi.getDouble(hi.fieldIndex(InfluenceSignal.W1))
+            > lo.getDouble(lo.fieldIndex(InfluenceSignal.W1)));
     assertTrue(
-        hi.getDouble(hi.fieldIndex(InfluenceStage.W2))
-            < lo.getDouble(lo.fieldIndex(InfluenceStage.W2)));
+        hi.getDouble(hi.fieldIndex(InfluenceSignal.W2))
+            < lo.getDouble(lo.fieldIndex(InfluenceSignal.W2)));
   }
 
   @Test
@@ -182,13 +183,13 @@ class InfluenceStageTest {
     int dropped = 0;
     for (Row r : again) {
       Row before = scored.get(r.getString(r.fieldIndex(Columns.ID)));
-      double si = r.getDouble(r.fieldIndex(InfluenceStage.SI));
-      assertEquals(before.getDouble(before.fieldIndex(InfluenceStage.SI)), si, 0.0);
+      double si = r.getDouble(r.fieldIndex(InfluenceSignal.SI));
+      assertEquals(before.getDouble(before.fieldIndex(InfluenceSignal.SI)), si, 0.0);
       assertEquals(
-          before.getDouble(before.fieldIndex(InfluenceStage.W2)),
-          r.getDouble(r.fieldIndex(InfluenceStage.W2)),
+          before.getDouble(before.fieldIndex(InfluenceSignal.W2)),
+          r.getDouble(r.fieldIndex(InfluenceSignal.W2)),
           0.0);
-      if (r.getBoolean(r.fieldIndex(InfluenceStage.DROPPED))) {
+      if (r.getBoolean(r.fieldIndex(InfluenceSignal.DROPPED))) {
         dropped++;
         minDropped = Math.min(minDropped, si);
       } else {

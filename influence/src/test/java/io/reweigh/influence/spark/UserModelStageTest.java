@@ -12,6 +12,7 @@ import io.reweigh.core.error.ReweighException;
 import io.reweigh.core.spark.SharedSpark;
 import io.reweigh.core.testing.ByoExample;
 import io.reweigh.influence.InfluenceParams;
+import io.reweigh.influence.InfluenceSignal;
 import io.reweigh.influence.ModelCache;
 import io.reweigh.influence.TorchScriptLm;
 import java.nio.file.Files;
@@ -110,10 +111,10 @@ class UserModelStageTest {
     assertEquals(150 + want.size(), scored.size());
     for (int i = 0; i < want.size(); i++) {
       Row r = scored.get("ref-" + i);
-      double got = r.getDouble(r.fieldIndex(InfluenceStage.SI));
+      double got = r.getDouble(r.fieldIndex(InfluenceSignal.SI));
       double w = want.get(i).asDouble();
       assertEquals(w, got, Math.max(1e-4 * w, 0), "ref-" + i);
-      int tokens = r.getInt(r.fieldIndex(InfluenceStage.TOKENS));
+      int tokens = r.getInt(r.fieldIndex(InfluenceSignal.TOKENS));
       assertEquals(Math.max(0, Math.min(ref.get("ids").get(i).size(), 33) - 1), tokens);
     }
   }

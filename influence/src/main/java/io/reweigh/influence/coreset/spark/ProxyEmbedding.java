@@ -5,8 +5,8 @@ import io.reweigh.influence.DjlRuntime;
 import io.reweigh.influence.InfluenceParams;
 import io.reweigh.influence.ScoringModel;
 import io.reweigh.influence.Sequences;
-import io.reweigh.influence.spark.InfluenceStage;
 import io.reweigh.influence.spark.ProxyModelStage;
+import io.reweigh.influence.spark.TorchThreads;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -39,11 +39,11 @@ final class ProxyEmbedding {
     var jsc = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext());
     Broadcast<ProxyModelStage.Checkpoint> last =
         jsc.broadcast(checkpoints.get(checkpoints.size() - 1));
-    int threads = InfluenceStage.threads(spark, p.threads());
+    int threads = TorchThreads.of(spark, p.threads());
     StructType schema =
         new StructType()
             .add(Columns.ID, DataTypes.StringType, false)
-            .add(CoresetStage.FEATURES, SQLDataTypes.VectorType(), false);
+            .add(CoresetEmbedding.FEATURES, SQLDataTypes.VectorType(), false);
     MapPartitionsFunction<Row, Row> f =
         rows -> {
           DjlRuntime.limitThreads(threads);

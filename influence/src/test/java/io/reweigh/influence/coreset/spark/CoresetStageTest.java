@@ -11,12 +11,14 @@ import io.reweigh.core.error.ReweighException;
 import io.reweigh.core.spark.SharedSpark;
 import io.reweigh.influence.coreset.CoresetParams;
 import io.reweigh.influence.coreset.CoresetSignal;
+import io.reweigh.influence.coreset.Propagation.Member;
 import io.reweigh.influence.spark.ProxyModelStage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -178,14 +180,14 @@ class CoresetStageTest {
   @Test
   void propagationOnAHandMadeCase() {
     // cluster 0 has members a (1,0) with weight 2 and b (0,1) with weight 0.5; cluster 1 has c
-    Map<Integer, List<Object[]>> members =
+    Map<Integer, List<Member<Vector>>> members =
         Map.of(
             0,
             List.of(
-                new Object[] {"a", Vectors.dense(1, 0), 2.0},
-                new Object[] {"b", Vectors.dense(0, 1), 0.5}),
+                new Member<>("a", Vectors.dense(1, 0), 2.0),
+                new Member<>("b", Vectors.dense(0, 1), 0.5)),
             1,
-            List.<Object[]>of(new Object[] {"c", Vectors.dense(0.9, 0.1), 7.0}));
+            List.of(new Member<>("c", Vectors.dense(0.9, 0.1), 7.0)));
     List<Row> docs =
         List.of(
             RowFactory.create("a", 0, true, Vectors.dense(1, 0)),
@@ -194,7 +196,7 @@ class CoresetStageTest {
             RowFactory.create("z", 0, false, Vectors.dense(0.5, 0.5)),
             RowFactory.create("w", 1, false, Vectors.dense(0, 1)));
     Map<String, Row> got = new java.util.HashMap<>();
-    CoresetStage.propagate(docs.iterator(), members)
+    PropagationJob.propagate(docs.iterator(), members, PropagationJob.RULE)
         .forEachRemaining(r -> got.put(r.getString(0), r));
     assertEquals("a", got.get("a").getString(3));
     assertEquals(0.0, got.get("a").getDouble(4));
@@ -207,7 +209,7 @@ class CoresetStageTest {
     assertEquals("c", got.get("w").getString(3), "only members of the document's own cluster");
     assertEquals(7.0, got.get("w").getDouble(5));
     // nearest centroid: ties to the lower index
-    Row c = CoresetStage.nearestCenter(new double[][] {{0, 1}, {1, 0}}, Vectors.dense(0.5, 0.5));
+    Row c = Clustering.nearestCenter(new double[][] {{0, 1}, {1, 0}}, Vectors.dense(0.5, 0.5));
     assertEquals(0, c.getInt(0));
     assertEquals(0.5, c.getDouble(1), 1e-7);
   }
