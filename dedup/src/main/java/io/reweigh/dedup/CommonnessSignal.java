@@ -136,8 +136,11 @@ public final class CommonnessSignal implements Signal {
         CLIP_HIGH);
   }
 
-  /** Hot n-grams the exact mode keeps on the driver (ExactCommonness.HOT_MAX_KEYS). */
-  static final long HOT_KEYS = 100_000;
+  /**
+   * At most this many hot n-grams are kept on the driver and scored from a broadcast map by the
+   * distributed exact path (dedup/spark/ExactCommonness.java); the memory estimate counts them.
+   */
+  public static final int HOT_KEYS = 100_000;
 
   @Override
   public Estimate estimate(ResolvedConfig cfg, long docs, long tokens) {
@@ -164,7 +167,7 @@ public final class CommonnessSignal implements Signal {
             order,
             grams,
             4 * order + 4),
-        HOT_KEYS * 64,
+        (long) HOT_KEYS * 64,
         -1,
         "in memory: ~62 B per distinct gram on the driver, 34-68 B per distinct n-gram per"
             + " executor; else the hot n-gram map on the driver and counts in Spark aggregation"

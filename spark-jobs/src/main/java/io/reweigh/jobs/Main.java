@@ -2,6 +2,7 @@ package io.reweigh.jobs;
 
 import io.reweigh.core.Columns;
 import io.reweigh.core.config.ConfigLoader;
+import io.reweigh.core.config.EvaluateKeys;
 import io.reweigh.core.config.Keys;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.demo.DemoCorpus;
@@ -476,7 +477,7 @@ public final class Main implements Callable<Integer> {
       List<String> sets = new ArrayList<>();
       if (quick) {
         sets.add("evaluate.seeds=1");
-        sets.add("evaluate.steps=" + Math.max(1, Keys.EVAL_STEPS.defaultValue() / 4));
+        sets.add("evaluate.steps=" + Math.max(1, EvaluateKeys.EVAL_STEPS.defaultValue() / 4));
       }
       if (steps != null) {
         sets.add("evaluate.steps=" + steps);

@@ -10,22 +10,27 @@ import java.util.Map;
 
 /**
  * The config registry: every key reweigh understands, with its default, validation and help: the
- * base keys below (input, tokenizer, sampler), then the keys each registered signal declares
- * ({@link Signal#keys()}) and one {@code sampler.alpha.<signal>} per signal. The table in
- * docs/config.md is generated from it ({@code reweigh config-doc}); a key that is not here is
- * rejected.
+ * base keys below (input, tokenizer, sampler), evaluate's and tune's ({@link EvaluateKeys}), then
+ * the keys each registered signal declares ({@link Signal#keys()}) and one {@code
+ * sampler.alpha.<signal>} per signal. The table in docs/config.md is generated from it ({@code
+ * reweigh config-doc}); a key that is not here is rejected.
  */
 public final class Keys {
   private Keys() {}
 
-  private static final Map<String, ConfigKey<?>> REGISTRY = new LinkedHashMap<>();
+  /** The base keys, in declaration order. */
+  private static final Map<String, ConfigKey<?>> BASE = new LinkedHashMap<>();
 
   public static final ConfigKey<List<String>> STAGES =
       add(
-          ConfigKey.of(
+          ConfigKey.fromSignals(
               "stages",
-              Signals.all().stream().filter(Signal::enabledByDefault).map(Signal::name).toList(),
-              ValueParser.subsetOf(Signals.names().toArray(String[]::new)),
+              () ->
+                  Signals.all().stream()
+                      .filter(Signal::enabledByDefault)
+                      .map(Signal::name)
+                      .toList(),
+              () -> ValueParser.subsetOf(Signals.names().toArray(String[]::new)),
               "Signals to compute (any subset, may be empty: then every weight is 1)."));
 
   public static final ConfigKey<String> INPUT_FORMAT =
@@ -202,205 +207,34 @@ public final class Keys {
               ValueParser.anyLong(),
               "Seed for every random choice in the run (shard order, samples)."));
 
-  // ---- reweigh evaluate (docs/evaluation.md): a separate small LM trained once per arm ----
+  /**
+   * Every key: the base keys above, evaluate's and tune's ({@link EvaluateKeys}), then each
+   * signal's own keys and its exponent in the sampler's product. Built on first use, so that
+   * declaring the base keys does not load the signals.
+   */
+  private static final class Registry {
+    static final Map<String, ConfigKey<?>> KEYS = new LinkedHashMap<>(BASE);
+    static final Map<String, ConfigKey<Double>> ALPHA = new LinkedHashMap<>();
 
-  /** The arms' names besides the signals' own. */
-  public static final String ARM_UNIFORM = "uniform";
-
-  public static final String ARM_WEIGHTED = "weighted";
-  public static final String ARM_RESAMPLED = "resampled";
-
-  public static final ConfigKey<List<String>> EVAL_ARMS =
-      add(
-          ConfigKey.of(
-              "evaluate.arms",
-              List.of(ARM_UNIFORM, ARM_WEIGHTED),
-              ValueParser.subsetOf(
-                  java.util.stream.Stream.concat(
-                          java.util.stream.Stream.of(ARM_UNIFORM, ARM_WEIGHTED, ARM_RESAMPLED),
-                          Signals.names().stream())
-                      .toArray(String[]::new)),
-              "Arms of reweigh evaluate: uniform (every usable document alike), weighted (∝ weight),"
-                  + " a signal's name (∝ weight_<signal>), resampled (the resampled shards' rows)."));
-  public static final ConfigKey<Integer> EVAL_STEPS =
-      add(
-          ConfigKey.of(
-              "evaluate.steps",
-              400,
-              ValueParser.intRange(1, 10_000_000),
-              "Training steps per arm (the same for every arm)."));
-  public static final ConfigKey<Integer> EVAL_BATCH =
-      add(
-          ConfigKey.of(
-              "evaluate.batch",
-              16,
-              ValueParser.intRange(1, 4096),
-              "Packed windows of evaluate.proxy.context tokens per step."));
-  public static final ConfigKey<Integer> EVAL_EVERY =
-      add(
-          ConfigKey.of(
-              "evaluate.every",
-              25,
-              ValueParser.intRange(1, 10_000_000),
-              "Held-out perplexity is measured every this many steps (and after the last)."));
-  public static final ConfigKey<Double> EVAL_LEARNING_RATE =
-      add(
-          ConfigKey.of(
-              "evaluate.learning-rate",
-              1e-3,
-              ValueParser.doubleRange(0, false, 1, true),
-              "Peak learning rate (Adam; linear warm-up, then cosine decay to a tenth of it)."));
-  public static final ConfigKey<Double> EVAL_WARMUP =
-      add(
-          ConfigKey.of(
-              "evaluate.warmup",
-              0.1,
-              ValueParser.doubleRange(0, true, 1, false),
-              "Share of the steps spent warming the learning rate up linearly."));
-  public static final ConfigKey<Long> EVAL_SEED =
-      add(
-          ConfigKey.of(
-              "evaluate.seed",
-              0L,
-              ValueParser.anyLong(),
-              "First seed: seed i of evaluate.seeds is this + i (initial weights and draws);"
-                  + " it also seeds the held-out sample."));
-  public static final ConfigKey<Integer> EVAL_SEEDS =
-      add(
-          ConfigKey.of(
-              "evaluate.seeds",
-              3,
-              ValueParser.intRange(1, 100),
-              "Training runs per arm, one per seed; ratios are reported with their 95% interval"
-                  + " across them (1 = a quick look without an interval)."));
-  public static final ConfigKey<Integer> EVAL_MIN_TOKENS =
-      add(
-          ConfigKey.of(
-              "evaluate.min-eval-tokens",
-              2_000,
-              ValueParser.intRange(1, Integer.MAX_VALUE),
-              "Fewer held-out tokens than this (after removing leaked documents) is an error."));
-  public static final ConfigKey<Integer> EVAL_MAX_TOKENS =
-      add(
-          ConfigKey.of(
-              "evaluate.max-eval-tokens",
-              50_000,
-              ValueParser.intRange(1, Integer.MAX_VALUE),
-              "Held-out tokens scored at most: a seeded sample of windows across the whole"
-                  + " held-out set."));
-  public static final ConfigKey<Integer> EVAL_VOCAB =
-      add(
-          ConfigKey.of(
-              "evaluate.proxy.vocab",
-              8_192,
-              ValueParser.intRange(16, 1 << 22),
-              "Evaluation LM vocabulary: tokenizer ids hashed into this many buckets."));
-  public static final ConfigKey<Integer> EVAL_WIDTH =
-      add(
-          ConfigKey.of(
-              "evaluate.proxy.width",
-              128,
-              ValueParser.intRange(4, 4096),
-              "Evaluation LM width (a multiple of evaluate.proxy.heads)."));
-  public static final ConfigKey<Integer> EVAL_BLOCKS =
-      add(
-          ConfigKey.of(
-              "evaluate.proxy.blocks",
-              2,
-              ValueParser.intRange(1, 8),
-              "Evaluation LM transformer blocks."));
-  public static final ConfigKey<Integer> EVAL_HEADS =
-      add(
-          ConfigKey.of(
-              "evaluate.proxy.heads",
-              4,
-              ValueParser.intRange(1, 64),
-              "Evaluation LM attention heads."));
-  public static final ConfigKey<Integer> EVAL_CONTEXT =
-      add(
-          ConfigKey.of(
-              "evaluate.proxy.context",
-              128,
-              ValueParser.intRange(2, 8192),
-              "Evaluation LM context: tokens per packed training and held-out window."));
-  public static final ConfigKey<Integer> EVAL_THREADS =
-      add(
-          ConfigKey.tuning(
-              "evaluate.threads",
-              0,
-              ValueParser.intRange(0, 1024),
-              "PyTorch intra-op threads of the driver while evaluating (0 = all cores)."));
-
-  // ---- reweigh tune (docs/tuning.md): DoReMi's domain mixture, then signal strengths ----
-
-  public static final ConfigKey<Double> TUNE_MAX_ARMS =
-      add(
-          ConfigKey.of(
-              "tune.max-arms",
-              8.0,
-              ValueParser.doubleRange(1, true, 1000, true),
-              "The strength search's budget in full-length training runs (successive halving:"
-                  + " most candidates stop early); DoReMi's two runs and the final report come on"
-                  + " top."));
-  public static final ConfigKey<List<Double>> TUNE_ALPHA_GRID =
-      add(
-          ConfigKey.of(
-              "tune.alpha-grid",
-              List.of(0.0, 0.5, 1.0, 2.0),
-              ValueParser.numbers(0, 100),
-              "Exponents tried for each signal's sampler.alpha (0 and the run's own value are"
-                  + " always added)."));
-  public static final ConfigKey<Integer> TUNE_MAX_CANDIDATES =
-      add(
-          ConfigKey.of(
-              "tune.max-candidates",
-              8,
-              ValueParser.intRange(2, 64),
-              "Candidates entering the search at most: uniform, the run's own setting, the learned"
-                  + " mixture alone and with the run's exponents, the held-out set's own domain mix"
-                  + " with them, then a seeded sample of the rest of the grid."));
-  public static final ConfigKey<Integer> TUNE_DOREMI_STEPS =
-      add(
-          ConfigKey.of(
-              "tune.doremi.steps",
-              0,
-              ValueParser.intRange(0, 10_000_000),
-              "Steps of DoReMi's reference and proxy models (0 = evaluate.steps)."));
-  public static final ConfigKey<Double> TUNE_DOREMI_ETA =
-      add(
-          ConfigKey.of(
-              "tune.doremi.eta",
-              1.0,
-              ValueParser.doubleRange(0, false, 100, true),
-              "DoReMi's step size η of the exponentiated-gradient update of the domain weights."));
-  public static final ConfigKey<Double> TUNE_DOREMI_EPSILON =
-      add(
-          ConfigKey.of(
-              "tune.doremi.epsilon",
-              1e-3,
-              ValueParser.doubleRange(0, true, 1, false),
-              "DoReMi's smoothing ε of the domain weights toward uniform."));
-
-  private static final Map<String, ConfigKey<Double>> ALPHA = new LinkedHashMap<>();
-
-  static {
-    // each signal's own keys, then its exponent in the sampler's product
-    for (Signal s : Signals.all()) {
-      s.keys().forEach(Keys::add);
-      ALPHA.put(
-          s.name(),
-          add(
-              ConfigKey.of(
-                  "sampler.alpha." + s.name(),
-                  1.0,
-                  ValueParser.doubleRange(0, true, 100, true),
-                  "Exponent of weight_" + s.name() + " in the final weight (0 switches it off).")));
+    static {
+      EvaluateKeys.all().forEach(k -> put(KEYS, k));
+      for (Signal s : Signals.all()) {
+        s.keys().forEach(k -> put(KEYS, k));
+        ConfigKey<Double> alpha =
+            ConfigKey.of(
+                "sampler.alpha." + s.name(),
+                1.0,
+                ValueParser.doubleRange(0, true, 100, true),
+                "Exponent of weight_" + s.name() + " in the final weight (0 switches it off).");
+        put(KEYS, alpha);
+        ALPHA.put(s.name(), alpha);
+      }
     }
   }
 
   /** sampler.alpha.&lt;signal&gt;. */
   public static ConfigKey<Double> alpha(String signal) {
-    ConfigKey<Double> k = ALPHA.get(signal);
+    ConfigKey<Double> k = Registry.ALPHA.get(signal);
     if (k == null) {
       throw new IllegalArgumentException("no signal " + signal);
     }
@@ -408,30 +242,33 @@ public final class Keys {
   }
 
   private static <T> ConfigKey<T> add(ConfigKey<T> k) {
-    String key = k.key();
-    if (REGISTRY.put(key, k) != null) {
-      throw new IllegalStateException("duplicate config key " + key);
-    }
+    put(BASE, k);
     return k;
   }
 
+  private static void put(Map<String, ConfigKey<?>> m, ConfigKey<?> k) {
+    if (m.put(k.key(), k) != null) {
+      throw new IllegalStateException("duplicate config key " + k.key());
+    }
+  }
+
   public static List<ConfigKey<?>> all() {
-    return Collections.unmodifiableList(new ArrayList<>(REGISTRY.values()));
+    return Collections.unmodifiableList(new ArrayList<>(Registry.KEYS.values()));
   }
 
   public static ConfigKey<?> find(String key) {
-    return REGISTRY.get(key);
+    return Registry.KEYS.get(key);
   }
 
   public static List<String> names() {
-    return List.copyOf(REGISTRY.keySet());
+    return List.copyOf(Registry.KEYS.keySet());
   }
 
   /** Markdown table of every key (docs/config.md is generated from this). */
   public static String markdownTable() {
     StringBuilder sb = new StringBuilder();
     sb.append("| key | default | valid values | meaning |\n|---|---|---|---|\n");
-    for (ConfigKey<?> k : REGISTRY.values()) {
+    for (ConfigKey<?> k : Registry.KEYS.values()) {
       sb.append("| `")
           .append(k.key())
           .append("` | `")

@@ -64,9 +64,6 @@ final class ExactCommonness {
   /** n-grams at least this frequent are candidates for the broadcast map. */
   static final long HOT_MIN_COUNT = 64;
 
-  /** At most this many n-grams are scored from the broadcast map. */
-  static final int HOT_MAX_KEYS = 100_000;
-
   /**
    * Scores: id, n_tokens (positions), log_prob, commonness; returned persisted (the caller
    * unpersists). Adds model stats and a time breakdown to {@code stats}.
@@ -231,7 +228,7 @@ final class ExactCommonness {
     for (Row r :
         tn.filter(col("a").geq(HOT_MIN_COUNT))
             .orderBy(col("a").desc(), col(s(n)))
-            .limit(HOT_MAX_KEYS)
+            .limit(CommonnessSignal.HOT_KEYS)
             .select(s(n))
             .join(pn, s(n))
             .collectAsList()) {

@@ -186,27 +186,36 @@ final class InMemoryCommonness {
       plan.put("probability_map_bytes", pr.logProbs().bytes());
       stats.put("in_memory", plan);
       timer.lap("probabilities");
-      Broadcast<ScoreMap> lp = new JavaSparkContext(spark.sparkContext()).broadcast(pr.logProbs());
-      StructType schema =
-          new StructType()
-              .add(Columns.ID, DataTypes.StringType, false)
-              .add(Columns.N_TOKENS, DataTypes.IntegerType, false)
-              .add(CommonnessSignal.LOG_PROB, DataTypes.DoubleType, false)
-              .add(CommonnessSignal.COMMONNESS, DataTypes.DoubleType, false);
-      // one document at a time; the broadcast map is fetched once per executor and cached
-      MapFunction<Row, Row> scoreDoc =
-          r -> {
-            DocScore s = lp.value().score(tok.tokenIds(r.getString(1)), n);
-            return RowFactory.create(r.getString(0), s.positions(), s.logProb(), s.commonness());
-          };
-      Dataset<Row> result =
-          docs.select(Columns.ID, Columns.TEXT)
-              .map(scoreDoc, Encoders.row(schema))
-              .persist(StorageLevel.MEMORY_AND_DISK());
-      result.count();
+      Dataset<Row> result = scoreDocuments(spark, docs, pr.logProbs(), tok, n);
       timer.lap("score_documents");
       return new Outcome(result, null);
     }
+  }
+
+  /**
+   * Every document scored from the broadcast ln P map in one pass (the map is fetched once per
+   * executor and cached), persisted and counted.
+   */
+  private static Dataset<Row> scoreDocuments(
+      SparkSession spark, Dataset<Row> docs, ScoreMap logProbs, Tokenizer tok, int n) {
+    Broadcast<ScoreMap> lp = new JavaSparkContext(spark.sparkContext()).broadcast(logProbs);
+    StructType schema =
+        new StructType()
+            .add(Columns.ID, DataTypes.StringType, false)
+            .add(Columns.N_TOKENS, DataTypes.IntegerType, false)
+            .add(CommonnessSignal.LOG_PROB, DataTypes.DoubleType, false)
+            .add(CommonnessSignal.COMMONNESS, DataTypes.DoubleType, false);
+    MapFunction<Row, Row> scoreDoc =
+        r -> {
+          DocScore s = lp.value().score(tok.tokenIds(r.getString(1)), n);
+          return RowFactory.create(r.getString(0), s.positions(), s.logProb(), s.commonness());
+        };
+    Dataset<Row> result =
+        docs.select(Columns.ID, Columns.TEXT)
+            .map(scoreDoc, Encoders.row(schema))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    result.count();
+    return result;
   }
 
   private static int cores() {

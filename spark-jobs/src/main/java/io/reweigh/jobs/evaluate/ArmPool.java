@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.reweigh.core.Columns;
+import io.reweigh.core.config.EvaluateKeys;
 import io.reweigh.core.config.Keys;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.error.PipelineErrors;
@@ -44,19 +45,19 @@ public record ArmPool(String arm, String drawnFrom, Dataset<Row> rows) {
     List<String> shardCols = List.of(shards.columns());
     boolean copies = shardCols.contains(ShardSets.COPY);
     Dataset<Row> distinct = copies ? shards.filter(col(ShardSets.COPY).equalTo(0)) : shards;
-    if (arm.equals(Keys.ARM_UNIFORM)) {
+    if (arm.equals(EvaluateKeys.ARM_UNIFORM)) {
       return new ArmPool(
           arm,
           "every usable document (stages/ingest), alike",
           rows(training, col(Columns.ID), lit(1.0)));
     }
-    if (arm.equals(Keys.ARM_WEIGHTED)) {
+    if (arm.equals(EvaluateKeys.ARM_WEIGHTED)) {
       return new ArmPool(
           arm,
           set.dir() + " ∝ " + Columns.WEIGHT,
           rows(distinct, col(Columns.ID), col(Columns.WEIGHT)));
     }
-    if (arm.equals(Keys.ARM_RESAMPLED)) {
+    if (arm.equals(EvaluateKeys.ARM_RESAMPLED)) {
       if (!copies) {
         throw PipelineErrors.usage(
             "The resampled arm needs resampled shards, but "

@@ -3,7 +3,7 @@ package io.reweigh.jobs.evaluate;
 import ai.djl.ndarray.NDManager;
 import io.reweigh.core.Columns;
 import io.reweigh.core.config.ConfigLoader;
-import io.reweigh.core.config.Keys;
+import io.reweigh.core.config.EvaluateKeys;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.error.PipelineErrors;
 import io.reweigh.core.text.Tokenizer;
@@ -45,35 +45,38 @@ public final class Evaluate {
 
   /** What every arm and seed shares, from the evaluate.* keys. */
   public static Evaluation.Settings settings(ResolvedConfig cfg) {
-    int width = cfg.get(Keys.EVAL_WIDTH);
-    int heads = cfg.get(Keys.EVAL_HEADS);
+    int width = cfg.get(EvaluateKeys.EVAL_WIDTH);
+    int heads = cfg.get(EvaluateKeys.EVAL_HEADS);
     if (width % heads != 0) {
       throw PipelineErrors.invalidValue(
-          Keys.EVAL_WIDTH.key(), width, null, "a multiple of evaluate.proxy.heads (" + heads + ")");
+          EvaluateKeys.EVAL_WIDTH.key(),
+          width,
+          null,
+          "a multiple of evaluate.proxy.heads (" + heads + ")");
     }
     ProxyLmConfig shape =
         new ProxyLmConfig(
-            cfg.get(Keys.EVAL_VOCAB),
+            cfg.get(EvaluateKeys.EVAL_VOCAB),
             width,
-            cfg.get(Keys.EVAL_BLOCKS),
+            cfg.get(EvaluateKeys.EVAL_BLOCKS),
             heads,
-            cfg.get(Keys.EVAL_CONTEXT));
+            cfg.get(EvaluateKeys.EVAL_CONTEXT));
     return new Evaluation.Settings(
         shape,
-        cfg.get(Keys.EVAL_STEPS),
-        cfg.get(Keys.EVAL_BATCH),
-        cfg.get(Keys.EVAL_EVERY),
-        cfg.get(Keys.EVAL_LEARNING_RATE),
-        cfg.get(Keys.EVAL_WARMUP),
-        cfg.get(Keys.EVAL_SEED),
-        Keys.EVAL_LEARNING_RATE.key());
+        cfg.get(EvaluateKeys.EVAL_STEPS),
+        cfg.get(EvaluateKeys.EVAL_BATCH),
+        cfg.get(EvaluateKeys.EVAL_EVERY),
+        cfg.get(EvaluateKeys.EVAL_LEARNING_RATE),
+        cfg.get(EvaluateKeys.EVAL_WARMUP),
+        cfg.get(EvaluateKeys.EVAL_SEED),
+        EvaluateKeys.EVAL_LEARNING_RATE.key());
   }
 
   /** evaluate.seed, evaluate.seed + 1, … (evaluate.seeds of them). */
   public static List<Long> seeds(ResolvedConfig cfg) {
     List<Long> seeds = new ArrayList<>();
-    for (int i = 0; i < cfg.get(Keys.EVAL_SEEDS); i++) {
-      seeds.add(cfg.get(Keys.EVAL_SEED) + i);
+    for (int i = 0; i < cfg.get(EvaluateKeys.EVAL_SEEDS); i++) {
+      seeds.add(cfg.get(EvaluateKeys.EVAL_SEED) + i);
     }
     return seeds;
   }
@@ -86,16 +89,8 @@ public final class Evaluate {
     ResolvedConfig cfg =
         ConfigLoader.recorded(
             manifest.config(), "manifest.json of " + out.root() + " (its recorded config)", sets);
-    List<String> arms = cfg.get(Keys.EVAL_ARMS);
-    if (!arms.contains(Keys.ARM_UNIFORM)) {
-      throw PipelineErrors.usage(
-          "evaluate.arms " + arms + " has no " + Keys.ARM_UNIFORM + " arm.",
-          "The uniform arm is the baseline every ratio is measured against: add it, e.g. --arms "
-              + Keys.ARM_UNIFORM
-              + ","
-              + String.join(",", arms)
-              + ".");
-    }
+    List<String> arms = cfg.get(EvaluateKeys.EVAL_ARMS);
+    requireUniformArm(arms);
     Evaluation.Settings s = settings(cfg);
     List<Long> seeds = seeds(cfg);
     Tokenizer tokenizer = Tokenizers.fromConfig(cfg);
@@ -119,12 +114,58 @@ public final class Evaluate {
             new HeldOutSet.Sampling(
                 s.shape().context(),
                 s.shape().vocab(),
-                cfg.get(Keys.EVAL_MAX_TOKENS),
-                cfg.get(Keys.EVAL_MIN_TOKENS),
+                cfg.get(EvaluateKeys.EVAL_MAX_TOKENS),
+                cfg.get(EvaluateKeys.EVAL_MIN_TOKENS),
                 s.seed()));
 
-    int threads = cfg.get(Keys.EVAL_THREADS);
+    int threads = cfg.get(EvaluateKeys.EVAL_THREADS);
     DjlRuntime.limitThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+    List<ArmResults.ArmRuns> runs = train(pools, held, s, seeds, tokenizer, progress);
+    List<String> domains = held.windows().groupNames();
+    EvaluationSummary summary =
+        new EvaluationSummary(
+            evalPath,
+            held.summary(s.seed()),
+            set.dir(),
+            s.steps(),
+            s.batch(),
+            s.shape().context(),
+            s.budgetTokens(),
+            seeds,
+            describe(s.shape()),
+            EvaluateKeys.ARM_UNIFORM,
+            ArmResults.summarize(runs, EvaluateKeys.ARM_UNIFORM, seeds, domains),
+            CURVES,
+            Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+    Manifest updated = write(spark, out, manifest, summary, runs, seeds, domains);
+    progress.stageFinished(
+        "evaluate", held.windows().windows().size(), (System.nanoTime() - t0) / 1e9);
+    return new Result(summary, updated);
+  }
+
+  private static void requireUniformArm(List<String> arms) {
+    if (!arms.contains(EvaluateKeys.ARM_UNIFORM)) {
+      throw PipelineErrors.usage(
+          "evaluate.arms " + arms + " has no " + EvaluateKeys.ARM_UNIFORM + " arm.",
+          "The uniform arm is the baseline every ratio is measured against: add it, e.g. --arms "
+              + EvaluateKeys.ARM_UNIFORM
+              + ","
+              + String.join(",", arms)
+              + ".");
+    }
+  }
+
+  /**
+   * Trains one model per seed and arm, every arm of a seed drawing its windows with that seed
+   * (common random numbers, docs/evaluation.md); an arm's document count is that of its last draw.
+   */
+  private static List<ArmResults.ArmRuns> train(
+      List<ArmPool> pools,
+      HeldOutSet held,
+      Evaluation.Settings s,
+      List<Long> seeds,
+      Tokenizer tokenizer,
+      Progress progress) {
     List<ArmResults.ArmRuns> runs = new ArrayList<>();
     for (ArmPool pool : pools) {
       runs.add(
@@ -154,17 +195,7 @@ public final class Evaluate {
           Evaluation.ArmCurve c =
               Evaluation.train(pool.arm(), d.chunks(), held.windows(), ss, root, tp::point);
           tp.runFinished(s.steps());
-          if (c.trainedTokens() != ss.budgetTokens()) {
-            throw PipelineErrors.internal(
-                "arm "
-                    + c.arm()
-                    + " trained "
-                    + c.trainedTokens()
-                    + " tokens, not the budget of "
-                    + ss.budgetTokens()
-                    + " every arm shares",
-                null);
-          }
+          requireBudget(c, ss.budgetTokens());
           runs.get(a).curves().add(c);
           runs.get(a).draws().add(d);
         }
@@ -175,22 +206,32 @@ public final class Evaluate {
       runs.set(
           a, new ArmResults.ArmRuns(r.name(), r.drawnFrom(), documents[a], r.curves(), r.draws()));
     }
-    List<String> domains = held.windows().groupNames();
-    EvaluationSummary summary =
-        new EvaluationSummary(
-            evalPath,
-            held.summary(s.seed()),
-            set.dir(),
-            s.steps(),
-            s.batch(),
-            s.shape().context(),
-            s.budgetTokens(),
-            seeds,
-            describe(s.shape()),
-            Keys.ARM_UNIFORM,
-            ArmResults.summarize(runs, Keys.ARM_UNIFORM, seeds, domains),
-            CURVES,
-            Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+    return runs;
+  }
+
+  private static void requireBudget(Evaluation.ArmCurve c, long budgetTokens) {
+    if (c.trainedTokens() != budgetTokens) {
+      throw PipelineErrors.internal(
+          "arm "
+              + c.arm()
+              + " trained "
+              + c.trainedTokens()
+              + " tokens, not the budget of "
+              + budgetTokens
+              + " every arm shares",
+          null);
+    }
+  }
+
+  /** evaluation/curves.csv, domains.csv, summary.json, the manifest and the report. */
+  private static Manifest write(
+      SparkSession spark,
+      OutputDir out,
+      Manifest manifest,
+      EvaluationSummary summary,
+      List<ArmResults.ArmRuns> runs,
+      List<Long> seeds,
+      List<String> domains) {
     out.writeAtomically(
         out.resolve(CURVES), EvaluationCsv.curves(runs, seeds).getBytes(StandardCharsets.UTF_8));
     if (!domains.isEmpty()) {
@@ -204,9 +245,7 @@ public final class Evaluate {
     Manifest updated = manifest.withEvaluation(summary);
     out.writeJsonAtomically(out.resolve(Columns.MANIFEST), updated);
     Report.write(spark, out, updated);
-    progress.stageFinished(
-        "evaluate", held.windows().windows().size(), (System.nanoTime() - t0) / 1e9);
-    return new Result(summary, updated);
+    return updated;
   }
 
   public static String describe(ProxyLmConfig m) {

@@ -112,26 +112,11 @@ public record HeldOutSet(
                   col(Columns.SOURCE_FILE).as("efile"),
                   col(Columns.SOURCE_ROW).cast("long").as("erow"));
       long usable = docs.count();
-      Dataset<Row> leakedRows =
-          training
-              .select(functions.xxhash64(col(Columns.TEXT)).as("th"), col(Columns.TEXT).as("tt"))
-              .join(
-                  broadcast(docs.select("eh", "etext", "efile", "erow")),
-                  col("th").equalTo(col("eh")).and(col("tt").equalTo(col("etext"))),
-                  "inner")
-              .select("efile", "erow")
-              .distinct();
-      List<String> leakedExamples = new ArrayList<>();
-      long leakedCount = 0;
-      for (Row r : leakedRows.orderBy("efile", "erow").collectAsList()) {
-        leakedCount++;
-        if (leakedExamples.size() < 5) {
-          leakedExamples.add(fileName(r.getString(0)) + ":" + r.getLong(1));
-        }
-      }
+      Leaks leaks = leaks(training, docs);
+      long leakedCount = leaks.count();
       Dataset<Row> clean =
           docs.join(
-              leakedRows.select(col("efile").as("lfile"), col("erow").as("lrow")),
+              leaks.rows().select(col("efile").as("lfile"), col("erow").as("lrow")),
               col("efile").equalTo(col("lfile")).and(col("erow").equalTo(col("lrow"))),
               "left_anti");
       if (s.half() >= 0) {
@@ -161,36 +146,12 @@ public record HeldOutSet(
                 leakedCount,
                 s.minTokens()));
       }
-      // every window kept with probability p (a seeded hash of document and window), a margin
-      // above the cap; the driver keeps the lowest hashes up to the cap
-      double p =
-          tokens <= s.maxTokens() ? 1.0 : Math.min(1.0, 1.25 * s.maxTokens() / tokens + 1e-3);
-      // (order, key, domain, ids) tuples: Kryo serializes Scala tuples, not Java records
-      List<Picked> picked = new ArrayList<>();
-      for (Tuple4<Long, String, String, int[]> t :
-          clean
-              .select("eid", "etext", "en", "edomain")
-              .javaRDD()
-              .flatMap(windowsOf(s, p, tokenizer))
-              .collect()) {
-        picked.add(new Picked(t._1(), t._2(), t._3(), t._4()));
-      }
-      picked.sort(Comparator.comparingLong(Picked::order).thenComparing(Picked::key));
-      List<Picked> kept = new ArrayList<>();
-      long targets = 0;
-      for (Picked w : picked) {
-        int t = w.ids().length - 1;
-        if (!kept.isEmpty() && targets + t > s.maxTokens()) {
-          break;
-        }
-        kept.add(w);
-        targets += t;
-      }
+      List<Picked> kept = sample(clean, s, tokens, tokenizer);
       return new HeldOutSet(
           c.inputRows(),
           rejected,
           leakedCount,
-          leakedExamples,
+          leaks.examples(),
           documents,
           tokens,
           kept.stream().map(Picked::key).distinct().count(),
@@ -198,6 +159,61 @@ public record HeldOutSet(
     } finally {
       rows.unpersist();
     }
+  }
+
+  /** Held-out documents whose exact text is a training document's, as (efile, erow) rows. */
+  private record Leaks(Dataset<Row> rows, long count, List<String> examples) {}
+
+  private static Leaks leaks(Dataset<Row> training, Dataset<Row> docs) {
+    Dataset<Row> leakedRows =
+        training
+            .select(functions.xxhash64(col(Columns.TEXT)).as("th"), col(Columns.TEXT).as("tt"))
+            .join(
+                broadcast(docs.select("eh", "etext", "efile", "erow")),
+                col("th").equalTo(col("eh")).and(col("tt").equalTo(col("etext"))),
+                "inner")
+            .select("efile", "erow")
+            .distinct();
+    List<String> leakedExamples = new ArrayList<>();
+    long leakedCount = 0;
+    for (Row r : leakedRows.orderBy("efile", "erow").collectAsList()) {
+      leakedCount++;
+      if (leakedExamples.size() < 5) {
+        leakedExamples.add(fileName(r.getString(0)) + ":" + r.getLong(1));
+      }
+    }
+    return new Leaks(leakedRows, leakedCount, leakedExamples);
+  }
+
+  /**
+   * The seeded window sample: every window kept with probability p (a seeded hash of document and
+   * window), a margin above the cap; the driver keeps the lowest hashes up to the cap.
+   */
+  private static List<Picked> sample(
+      Dataset<Row> clean, Sampling s, long tokens, Tokenizer tokenizer) {
+    double p = tokens <= s.maxTokens() ? 1.0 : Math.min(1.0, 1.25 * s.maxTokens() / tokens + 1e-3);
+    // (order, key, domain, ids) tuples: Kryo serializes Scala tuples, not Java records
+    List<Picked> picked = new ArrayList<>();
+    for (Tuple4<Long, String, String, int[]> t :
+        clean
+            .select("eid", "etext", "en", "edomain")
+            .javaRDD()
+            .flatMap(windowsOf(s, p, tokenizer))
+            .collect()) {
+      picked.add(new Picked(t._1(), t._2(), t._3(), t._4()));
+    }
+    picked.sort(Comparator.comparingLong(Picked::order).thenComparing(Picked::key));
+    List<Picked> kept = new ArrayList<>();
+    long targets = 0;
+    for (Picked w : picked) {
+      int t = w.ids().length - 1;
+      if (!kept.isEmpty() && targets + t > s.maxTokens()) {
+        break;
+      }
+      kept.add(w);
+      targets += t;
+    }
+    return kept;
   }
 
   /** As the summaries record it, {@code sampleSeed} the sample's seed. */

@@ -3,6 +3,7 @@ package io.reweigh.jobs.tune;
 import ai.djl.ndarray.NDManager;
 import io.reweigh.core.Columns;
 import io.reweigh.core.config.ConfigLoader;
+import io.reweigh.core.config.EvaluateKeys;
 import io.reweigh.core.config.Keys;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.error.PipelineErrors;
@@ -62,36 +63,29 @@ public final class Tune {
     TuneDocs docs = TuneDocs.read(spark, out, cfg, set);
     try {
       Dataset<Row> training = spark.read().parquet(out.path(Columns.STAGES_DIR + "/ingest"));
-      HeldOutSet.Sampling sampling =
-          new HeldOutSet.Sampling(
-              s.shape().context(),
-              s.shape().vocab(),
-              cfg.get(Keys.EVAL_MAX_TOKENS),
-              cfg.get(Keys.EVAL_MIN_TOKENS),
-              s.seed());
       progress.line("tune: reading held-out documents from " + evalPath + ", split in halves");
-      HeldOutSet tuning =
-          HeldOutSet.read(spark, cfg, evalPath, training, tokenizer, sampling.half(0));
-      HeldOutSet reporting =
-          HeldOutSet.read(spark, cfg, evalPath, training, tokenizer, sampling.half(1));
+      HeldOutSet tuning = heldOutHalf(spark, cfg, evalPath, training, tokenizer, s, 0);
+      HeldOutSet reporting = heldOutHalf(spark, cfg, evalPath, training, tokenizer, s, 1);
       List<Evaluation.HeldOut> halves = List.of(tuning.windows(), reporting.windows());
 
-      int threads = cfg.get(Keys.EVAL_THREADS);
+      int threads = cfg.get(EvaluateKeys.EVAL_THREADS);
       DjlRuntime.limitThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
       double maxRatio = cfg.get(Keys.SAMPLER_MAX_WEIGHT_RATIO);
       List<String> domains = docs.domains();
       String skipped = mixtureSkipped(docs);
       int doremiSteps =
-          cfg.get(Keys.TUNE_DOREMI_STEPS) > 0 ? cfg.get(Keys.TUNE_DOREMI_STEPS) : s.steps();
+          cfg.get(EvaluateKeys.TUNE_DOREMI_STEPS) > 0
+              ? cfg.get(EvaluateKeys.TUNE_DOREMI_STEPS)
+              : s.steps();
 
       // plan first, so that the progress lines can give an ETA over everything
       List<Candidate> candidates =
           Candidate.of(
               docs.current(),
-              cfg.get(Keys.TUNE_ALPHA_GRID),
+              cfg.get(EvaluateKeys.TUNE_ALPHA_GRID),
               skipped == null ? placeholderMixture(domains) : null,
               skipped == null ? heldOutMix(tuning.windows(), domains) : null,
-              cfg.get(Keys.TUNE_MAX_CANDIDATES),
+              cfg.get(EvaluateKeys.TUNE_MAX_CANDIDATES),
               s.seed());
       Halving plan = plan(candidates, s, seeds.size(), cfg);
       candidates = candidates.subList(0, plan.survivors().get(0));
@@ -106,14 +100,13 @@ public final class Tune {
         if (skipped == null) {
           progress.line("tune: DoReMi over " + domains.size() + " domains " + domains);
           learned =
-              LearnedMixture.learn(
-                  docs.pool(own(candidates), maxRatio),
-                  domains,
+              learn(
+                  docs,
+                  own(candidates),
                   s.withSteps(doremiSteps),
-                  tuning.windows(),
+                  tuning,
                   tokenizer,
-                  new DoReMi.Settings(
-                      cfg.get(Keys.TUNE_DOREMI_ETA), cfg.get(Keys.TUNE_DOREMI_EPSILON)),
+                  cfg,
                   root,
                   tp);
           candidates = withMixture(candidates, learned.shares());
@@ -148,6 +141,47 @@ public final class Tune {
     }
   }
 
+  /** One half of the held-out set's seeded split (0 tunes, 1 reports). */
+  private static HeldOutSet heldOutHalf(
+      SparkSession spark,
+      ResolvedConfig cfg,
+      String evalPath,
+      Dataset<Row> training,
+      Tokenizer tokenizer,
+      Evaluation.Settings s,
+      int half) {
+    HeldOutSet.Sampling sampling =
+        new HeldOutSet.Sampling(
+            s.shape().context(),
+            s.shape().vocab(),
+            cfg.get(EvaluateKeys.EVAL_MAX_TOKENS),
+            cfg.get(EvaluateKeys.EVAL_MIN_TOKENS),
+            s.seed());
+    return HeldOutSet.read(spark, cfg, evalPath, training, tokenizer, sampling.half(half));
+  }
+
+  /** DoReMi's domain mixture over the run's own setting, on the tuning half (docs/tuning.md). */
+  private static LearnedMixture.Result learn(
+      TuneDocs docs,
+      Candidate own,
+      Evaluation.Settings s,
+      HeldOutSet tuning,
+      Tokenizer tokenizer,
+      ResolvedConfig cfg,
+      NDManager root,
+      TrainingProgress tp) {
+    return LearnedMixture.learn(
+        docs.pool(own, cfg.get(Keys.SAMPLER_MAX_WEIGHT_RATIO)),
+        docs.domains(),
+        s,
+        tuning.windows(),
+        tokenizer,
+        new DoReMi.Settings(
+            cfg.get(EvaluateKeys.TUNE_DOREMI_ETA), cfg.get(EvaluateKeys.TUNE_DOREMI_EPSILON)),
+        root,
+        tp);
+  }
+
   /**
    * The successive-halving plan for as many of the candidates as fit in tune.max-arms (the last
    * ones are left out first); an error when not even uniform and one other fit.
@@ -157,14 +191,18 @@ public final class Tune {
     for (int n = candidates.size(); n >= 2; n--) {
       Halving plan =
           Halving.plan(
-              n, s.steps(), Math.max(s.every(), s.steps() / 8), seeds, cfg.get(Keys.TUNE_MAX_ARMS));
+              n,
+              s.steps(),
+              Math.max(s.every(), s.steps() / 8),
+              seeds,
+              cfg.get(EvaluateKeys.TUNE_MAX_ARMS));
       if (plan != null) {
         return plan;
       }
     }
     throw PipelineErrors.invalidValue(
-        Keys.TUNE_MAX_ARMS.key(),
-        cfg.get(Keys.TUNE_MAX_ARMS),
+        EvaluateKeys.TUNE_MAX_ARMS.key(),
+        cfg.get(EvaluateKeys.TUNE_MAX_ARMS),
         null,
         "at least 2 (uniform and one other candidate, each trained once at full length)");
   }
@@ -274,14 +312,14 @@ public final class Tune {
               i == search.chosen()));
     }
     double runs =
-        (learned == null ? 0 : 2.0 * learned.steps() / cfg.get(Keys.EVAL_STEPS))
+        (learned == null ? 0 : 2.0 * learned.steps() / cfg.get(EvaluateKeys.EVAL_STEPS))
             + plan.runs()
-            + (double) search.reportSteps / cfg.get(Keys.EVAL_STEPS);
+            + (double) search.reportSteps / cfg.get(EvaluateKeys.EVAL_STEPS);
     TuningSummary summary =
         new TuningSummary(
             evalPath,
-            tuning.summary(cfg.get(Keys.EVAL_SEED)),
-            reporting.summary(cfg.get(Keys.EVAL_SEED)),
+            tuning.summary(cfg.get(EvaluateKeys.EVAL_SEED)),
+            reporting.summary(cfg.get(EvaluateKeys.EVAL_SEED)),
             mixture,
             skipped,
             new TuningSummary.Search(plan.rungSteps(), plan.survivors(), plan.seeds(), plan.runs()),

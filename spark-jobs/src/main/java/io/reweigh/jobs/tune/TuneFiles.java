@@ -2,6 +2,7 @@ package io.reweigh.jobs.tune;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reweigh.core.config.EvaluateKeys;
 import io.reweigh.core.config.Keys;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.influence.evaluate.Evaluation;
@@ -150,8 +151,8 @@ final class TuneFiles {
         box(alphas.get(alphas.size() - 1)),
         excess.isEmpty() ? List.of() : box(excess.get(excess.size() - 1)),
         learned.steps(),
-        cfg.get(Keys.TUNE_DOREMI_ETA),
-        cfg.get(Keys.TUNE_DOREMI_EPSILON),
+        cfg.get(EvaluateKeys.TUNE_DOREMI_ETA),
+        cfg.get(EvaluateKeys.TUNE_DOREMI_EPSILON),
         Tune.DIR + "/" + DOREMI);
   }
 
