@@ -14,13 +14,13 @@ import java.util.TreeMap;
  * rows and tokens it found (docs/guarantees.md, "Memory model per stage", gives the model behind
  * the numbers).
  */
-final class Validation {
+public final class Validation {
   private Validation() {}
 
   /** Rows the sampler broadcasts its shard assignment for (ShardWriter); beyond, a shuffle join. */
   static final long BROADCAST_ROWS = 2_000_000;
 
-  static String configTable(ResolvedConfig cfg) {
+  public static String configTable(ResolvedConfig cfg) {
     Map<String, Object> defaults = ResolvedConfig.defaults().asMap();
     StringBuilder s = new StringBuilder();
     for (Map.Entry<String, Object> e : new TreeMap<>(cfg.asMap()).entrySet()) {
@@ -33,7 +33,7 @@ final class Validation {
     return s.toString();
   }
 
-  static String estimates(ResolvedConfig cfg, long bytes, long docs, long tokens) {
+  public static String estimates(ResolvedConfig cfg, long bytes, long docs, long tokens) {
     StringBuilder s = new StringBuilder("estimated work and memory per stage:\n");
     row(
         s,

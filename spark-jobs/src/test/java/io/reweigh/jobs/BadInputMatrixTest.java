@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reweigh.core.Columns;
 import io.reweigh.core.spark.SharedSpark;
-import io.reweigh.jobs.input.Ingest;
+import io.reweigh.jobs.input.RejectReason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,24 +116,24 @@ class BadInputMatrixTest {
     assertEquals(
         5L, ((Number) c.get("output_rows")).longValue(), "bom, crlf, dup (first), lead, last");
     Map<Long, String> why = reasonByLine(out);
-    assertEquals(Ingest.R_NULL_TEXT, why.get(3L));
-    assertEquals(Ingest.R_EMPTY_TEXT, why.get(4L));
-    assertEquals(Ingest.R_EMPTY_TEXT, why.get(5L));
-    assertEquals(Ingest.R_TEXT_NOT_STRING, why.get(6L));
-    assertEquals(Ingest.R_MISSING_ID, why.get(7L));
-    assertEquals(Ingest.R_MISSING_ID, why.get(8L));
+    assertEquals(RejectReason.NULL_TEXT.label(), why.get(3L));
+    assertEquals(RejectReason.EMPTY_TEXT.label(), why.get(4L));
+    assertEquals(RejectReason.EMPTY_TEXT.label(), why.get(5L));
+    assertEquals(RejectReason.TEXT_NOT_STRING.label(), why.get(6L));
+    assertEquals(RejectReason.MISSING_ID.label(), why.get(7L));
+    assertEquals(RejectReason.MISSING_ID.label(), why.get(8L));
     // the reason is the manifest's label; its detail is a column of its own
     Map<Long, String> detail = byLine(out, Columns.REJECT_DETAIL);
-    assertEquals(Ingest.R_DUPLICATE_ID, why.get(10L));
+    assertEquals(RejectReason.DUPLICATE_ID.label(), why.get(10L));
     assertTrue(detail.get(10L).startsWith("first at "), detail.get(10L));
     assertTrue(detail.get(10L).endsWith("rows.jsonl:9"), detail.get(10L));
     assertEquals(null, detail.get(3L));
-    assertEquals(Ingest.R_INVALID_JSON, why.get(11L));
-    assertEquals(Ingest.R_NOT_OBJECT, why.get(12L));
-    assertEquals(Ingest.R_TOO_LONG, why.get(13L));
+    assertEquals(RejectReason.INVALID_JSON.label(), why.get(11L));
+    assertEquals(RejectReason.NOT_OBJECT.label(), why.get(12L));
+    assertEquals(RejectReason.TOO_LONG.label(), why.get(13L));
     assertEquals("20000000 > 10000000 chars", detail.get(13L));
-    assertEquals(Ingest.R_EMPTY_TEXT, why.get(14L));
-    assertEquals(Ingest.R_INVALID_JSON, why.get(16L));
+    assertEquals(RejectReason.EMPTY_TEXT.label(), why.get(14L));
+    assertEquals(RejectReason.INVALID_JSON.label(), why.get(16L));
     Map<String, String> raw = new HashMap<>();
     for (Row x :
         spark
@@ -202,9 +202,15 @@ class BadInputMatrixTest {
     assertEquals(2L, ((Number) c.get("output_rows")).longValue());
     var rejects = spark.read().parquet(out.resolve(Columns.REJECTS_DIR).toString());
     assertEquals(
-        1, rejects.filter(functions.col("reject_reason").equalTo(Ingest.R_INVALID_UTF8)).count());
+        1,
+        rejects
+            .filter(functions.col("reject_reason").equalTo(RejectReason.INVALID_UTF8.label()))
+            .count());
     assertEquals(
-        1, rejects.filter(functions.col("reject_reason").equalTo(Ingest.R_MISSING_ID)).count());
+        1,
+        rejects
+            .filter(functions.col("reject_reason").equalTo(RejectReason.MISSING_ID.label()))
+            .count());
     var shards = spark.read().parquet(out.resolve(Columns.SHARDS_DIR).toString());
     assertTrue(List.of(shards.columns()).containsAll(List.of("a", "b")));
     assertEquals(1, shards.filter("b = 'b-value' and a is null").count());

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reweigh.core.Columns;
 import io.reweigh.core.spark.SharedSpark;
-import io.reweigh.jobs.input.Ingest;
+import io.reweigh.jobs.input.RejectReason;
 import io.reweigh.jobs.stage.OutputLock;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -83,7 +83,7 @@ class HostileInputTest {
     Path out = Files.createDirectories(tmp.resolve("existing"));
     MainTest.Result r = run(in, out);
     assertEquals(3, r.code(), r.err());
-    assertTrue(r.err().contains(Ingest.R_EMPTY_TEXT + ": 2"), r.err());
+    assertTrue(r.err().contains(RejectReason.EMPTY_TEXT.label() + ": 2"), r.err());
     assertFalse(Files.exists(out.resolve(Columns.MANIFEST)));
     assertFalse(Files.exists(out.resolve(Columns.TMP_DIR)), "no _tmp/ left behind");
     assertFalse(Files.exists(out.resolve(Columns.STAGES_DIR).resolve(Pipeline.INGEST)));
@@ -177,7 +177,7 @@ class HostileInputTest {
     Path out = tmp.resolve("out");
     MainTest.Result r = run(in, out);
     assertEquals(0, r.code(), r.err());
-    assertEquals(Ingest.R_TOO_LONG, BadInputMatrixTest.reasonByLine(out).get(1L));
+    assertEquals(RejectReason.TOO_LONG.label(), BadInputMatrixTest.reasonByLine(out).get(1L));
     Path out2 = tmp.resolve("out2");
     MainTest.Result raised = run(in, out2, "input.max-doc-chars=30000000");
     assertEquals(0, raised.code(), raised.err());
@@ -200,8 +200,8 @@ class HostileInputTest {
     MainTest.Result r = run(in, out);
     assertEquals(0, r.code(), r.err());
     Map<Long, String> why = BadInputMatrixTest.reasonByLine(out);
-    assertEquals(Ingest.R_INVALID_UTF8, why.get(3L));
-    assertEquals(Ingest.R_INVALID_UTF8, why.get(4L));
+    assertEquals(RejectReason.INVALID_UTF8.label(), why.get(3L));
+    assertEquals(RejectReason.INVALID_UTF8.label(), why.get(4L));
     assertEquals(3L, ((Number) BadInputMatrixTest.counts(out).get("output_rows")).longValue());
 
     Path kept = tmp.resolve("replace");
@@ -238,7 +238,7 @@ class HostileInputTest {
     Path out = tmp.resolve("out");
     MainTest.Result r = run(in, out);
     assertEquals(0, r.code(), r.err());
-    assertEquals(Ingest.R_NO_TOKENS, BadInputMatrixTest.reasonByLine(out).get(3L));
+    assertEquals(RejectReason.NO_TOKENS.label(), BadInputMatrixTest.reasonByLine(out).get(3L));
     assertEquals(2L, ((Number) BadInputMatrixTest.counts(out).get("output_rows")).longValue());
   }
 

@@ -11,6 +11,7 @@ import io.reweigh.core.stage.StageStats;
 import io.reweigh.jobs.input.Ingest;
 import io.reweigh.jobs.input.InputPlan;
 import io.reweigh.jobs.input.InputPlanner;
+import io.reweigh.jobs.input.RejectReason;
 import io.reweigh.jobs.stage.OutputDir;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ingest stage writes the input in one pass without a shuffle and checks the written ids; only
- * when an id repeats does it classify again with the duplicate-id window (Pipeline.ingest). Both
+ * when an id repeats does it classify again with the duplicate-id window (IngestStage.run). Both
  * ways must write exactly the rows of the complete classification, {@link
  * Ingest.Classified#rows()}.
  */
@@ -60,14 +61,18 @@ class IngestStageTest {
     Path stage = tmp.resolve(name);
     OutputDir out = new OutputDir(stage.toString(), conf);
     StageStats stats =
-        Pipeline.ingest(
-            spark, plan, cfg, new org.apache.hadoop.fs.Path(stage.toUri().toString()), out);
+        IngestStage.run(
+            spark,
+            plan,
+            Ingest.plan(cfg),
+            new org.apache.hadoop.fs.Path(stage.toUri().toString()),
+            out);
     Dataset<Row> written =
         spark
             .read()
             .parquet(
                 stage.resolve("data").toString(), stage.resolve(Columns.REJECTS_DIR).toString());
-    Dataset<Row> expected = Ingest.classified(spark, plan, cfg).rows();
+    Dataset<Row> expected = Ingest.classified(spark, plan, Ingest.plan(cfg)).rows();
     assertEquals(lines(expected), lines(written), "written rows = complete classification");
     return stats.details();
   }
@@ -84,7 +89,10 @@ class IngestStageTest {
     @SuppressWarnings("unchecked")
     Map<String, Number> byReason = (Map<String, Number>) d.get("rejected_by_reason");
     assertEquals(
-        List.of(Ingest.R_INVALID_JSON, Ingest.R_EMPTY_TEXT, Ingest.R_TEXT_NOT_STRING),
+        List.of(
+            RejectReason.INVALID_JSON.label(),
+            RejectReason.EMPTY_TEXT.label(),
+            RejectReason.TEXT_NOT_STRING.label()),
         List.copyOf(byReason.keySet()).subList(0, 3),
         "most frequent first, then by name: " + byReason);
   }
@@ -100,7 +108,7 @@ class IngestStageTest {
     Map<String, Number> byReason = (Map<String, Number>) d.get("rejected_by_reason");
     assertEquals(
         DemoCorpus.DEFAULT_BAD_ROWS.duplicateId(),
-        byReason.get(Ingest.R_DUPLICATE_ID).intValue(),
+        byReason.get(RejectReason.DUPLICATE_ID.label()).intValue(),
         byReason.toString());
   }
 }

@@ -12,6 +12,7 @@ import io.reweigh.core.spark.SharedSpark;
 import io.reweigh.jobs.input.Ingest;
 import io.reweigh.jobs.input.InputPlan;
 import io.reweigh.jobs.input.InputPlanner;
+import io.reweigh.jobs.input.RejectReason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ class IngestTest {
 
   static Ingest.Classified read(String path, ResolvedConfig cfg) {
     InputPlan plan = InputPlanner.plan(path, cfg, spark.sparkContext().hadoopConfiguration());
-    return Ingest.classified(spark, plan, cfg);
+    return Ingest.classified(spark, plan, Ingest.plan(cfg));
   }
 
   static Map<String, Long> reasons(Dataset<Row> rows) {
@@ -62,17 +63,17 @@ class IngestTest {
     assertEquals(lines, rows.count(), "every input row comes out once");
     Map<String, Long> r = reasons(rows);
     DemoCorpus.BadRows bad = DemoCorpus.DEFAULT_BAD_ROWS;
-    assertEquals(bad.invalidJson(), r.get(Ingest.R_INVALID_JSON));
-    assertEquals(bad.emptyText(), r.get(Ingest.R_EMPTY_TEXT));
-    assertEquals(bad.nullText(), r.get(Ingest.R_NULL_TEXT));
-    assertEquals(bad.nonStringText(), r.get(Ingest.R_TEXT_NOT_STRING));
-    assertEquals(bad.duplicateId(), r.get(Ingest.R_DUPLICATE_ID));
-    assertEquals(bad.tooLong(), r.get(Ingest.R_TOO_LONG));
+    assertEquals(bad.invalidJson(), r.get(RejectReason.INVALID_JSON.label()));
+    assertEquals(bad.emptyText(), r.get(RejectReason.EMPTY_TEXT.label()));
+    assertEquals(bad.nullText(), r.get(RejectReason.NULL_TEXT.label()));
+    assertEquals(bad.nonStringText(), r.get(RejectReason.TEXT_NOT_STRING.label()));
+    assertEquals(bad.duplicateId(), r.get(RejectReason.DUPLICATE_ID.label()));
+    assertEquals(bad.tooLong(), r.get(RejectReason.TOO_LONG.label()));
     assertEquals(
         bad.total(), rows.filter(functions.col(Ingest.KIND).equalTo(Ingest.KIND_REJECT)).count());
     // the first bad row follows the 150 documents of the last file: line 151
     Row broken =
-        rows.filter(functions.col(Columns.REJECT_REASON).equalTo(Ingest.R_INVALID_JSON))
+        rows.filter(functions.col(Columns.REJECT_REASON).equalTo(RejectReason.INVALID_JSON.label()))
             .orderBy(Columns.SOURCE_ROW)
             .first();
     assertTrue(broken.getAs(Columns.SOURCE_FILE).toString().endsWith("part-00001.jsonl"));
@@ -80,7 +81,8 @@ class IngestTest {
     assertTrue(broken.getAs(Columns.RAW).toString().startsWith("{\"id\": \"broken-0\""));
     // a duplicate names where the id was first seen
     Row dup =
-        rows.filter(functions.col(Columns.REJECT_REASON).startsWith(Ingest.R_DUPLICATE_ID))
+        rows.filter(
+                functions.col(Columns.REJECT_REASON).startsWith(RejectReason.DUPLICATE_ID.label()))
             .orderBy(Columns.ID)
             .first();
     assertTrue(
@@ -168,10 +170,13 @@ class IngestTest {
     assertEquals("en", first.getAs(Columns.DOMAIN));
     assertEquals(7, (int) first.getAs("score"));
     assertEquals(2, (int) first.getAs(Columns.N_TOKENS));
-    assertEquals(Ingest.R_EMPTY_TEXT, all.get(1).getAs(Columns.REJECT_REASON));
-    assertEquals(Ingest.R_NULL_TEXT, all.get(2).getAs(Columns.REJECT_REASON));
+    assertEquals(RejectReason.EMPTY_TEXT.label(), all.get(1).getAs(Columns.REJECT_REASON));
+    assertEquals(RejectReason.NULL_TEXT.label(), all.get(2).getAs(Columns.REJECT_REASON));
     assertTrue(
-        all.get(3).getAs(Columns.REJECT_REASON).toString().startsWith(Ingest.R_DUPLICATE_ID));
+        all.get(3)
+            .getAs(Columns.REJECT_REASON)
+            .toString()
+            .startsWith(RejectReason.DUPLICATE_ID.label()));
     byId.put("x", first);
     // generated ids: <file name>#<row index>
     ResolvedConfig gen = cfg.with("input.generate-ids", true).with("input.id-column", "none");
@@ -242,7 +247,8 @@ class IngestTest {
     InputPlan plan =
         InputPlanner.plan(noText.toString(), cfg, spark.sparkContext().hadoopConfiguration());
     ReweighException nt =
-        assertThrows(ReweighException.class, () -> Ingest.checkFiles(c.rows(), plan, cfg));
+        assertThrows(
+            ReweighException.class, () -> Ingest.checkFiles(c.rows(), plan, Ingest.plan(cfg)));
     assertEquals(3, nt.exitCode());
     assertTrue(
         nt.getMessage().contains("has no field 'text' (input.text-column) in any of its 2 lines"),

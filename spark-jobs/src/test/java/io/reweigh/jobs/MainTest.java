@@ -101,7 +101,7 @@ class MainTest {
   void configDocIsCurrent() throws Exception {
     Path doc = Path.of("..", "docs", "config.md");
     assertEquals(
-        Main.configDoc(),
+        io.reweigh.jobs.cli.ConfigDocCommand.configDoc(),
         Files.readString(doc),
         "regenerate: bin/reweigh config-doc > docs/config.md");
   }

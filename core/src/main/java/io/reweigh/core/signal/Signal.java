@@ -37,8 +37,9 @@ public interface Signal {
   /**
    * What the sampler takes from a score table: the weight column that enters Π w^α, further columns
    * carried to the shards, optionally a boolean column whose true rows go to rejects/ with {@code
-   * dropReason} instead of the shards, and, for a signal with training phases (PRESENCE), the
-   * weight column of each phase in order (empty otherwise; used by {@code sampler.phases}).
+   * dropReason} ("label (detail)": {@link #dropLabel}, {@link #dropDetail}) instead of the shards,
+   * and, for a signal with training phases (PRESENCE), the weight column of each phase in order
+   * (empty otherwise; used by {@code sampler.phases}).
    */
   record Outputs(
       String weightColumn,
@@ -58,6 +59,23 @@ public interface Signal {
     public Outputs(
         String weightColumn, List<String> carried, String dropColumn, String dropReason) {
       this(weightColumn, carried, dropColumn, dropReason, List.of());
+    }
+
+    /**
+     * The label of {@code dropReason}, the part before its parenthesised detail: what the
+     * reject_reason column of a dropped row holds and the key of rejected_by_reason.
+     */
+    public String dropLabel() {
+      int p = dropReason.indexOf('(');
+      return (p < 0 ? dropReason : dropReason.substring(0, p)).trim();
+    }
+
+    /** The parenthesised detail of {@code dropReason} (the reject_detail column), or null. */
+    public String dropDetail() {
+      int p = dropReason.indexOf('(');
+      return p < 0 || !dropReason.endsWith(")")
+          ? null
+          : dropReason.substring(p + 1, dropReason.length() - 1);
     }
 
     /** Just the weight column. */

@@ -1,5 +1,6 @@
 package io.reweigh.jobs.input;
 
+import static io.reweigh.jobs.input.RejectReason.*;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -47,29 +48,17 @@ public final class Ingest {
    */
   public static final String KIND = Columns.INTERNAL_PREFIX + "kind";
 
+  /** The reject label a reader gives a row it could not parse (a {@link RejectReason} label). */
   static final String PARSE_REASON = Columns.INTERNAL_PREFIX + "parse_reason";
+
+  /** The reject detail while rows are classified; {@link #finish} names it reject_detail. */
+  static final String DETAIL = Columns.INTERNAL_PREFIX + "reject_detail";
 
   /** Whether a row's text had invalid UTF-8 (or a lone surrogate escape) before decoding. */
   static final String BAD_UTF8 = Columns.INTERNAL_PREFIX + "bad_utf8";
 
   public static final String KIND_DOC = "docs";
   public static final String KIND_REJECT = "rejects";
-
-  /** Reject reasons (stable strings: tests and dashboards group by them). */
-  public static final String R_INVALID_JSON = "invalid JSON";
-
-  public static final String R_NOT_OBJECT = "JSON line is not an object";
-  public static final String R_BLANK_LINE = "blank line";
-  public static final String R_NO_TEXT_FIELD = "no text field";
-  public static final String R_NULL_TEXT = "text is null";
-  public static final String R_TEXT_NOT_STRING = "text is not a string";
-  public static final String R_EMPTY_TEXT = "text is empty or whitespace only";
-  public static final String R_INVALID_UTF8 = "text is not valid UTF-8";
-  public static final String R_TOO_LONG = "text longer than input.max-doc-chars";
-  public static final String R_MISSING_ID = "missing id";
-  public static final String R_BAD_ID = "id is not a string or number";
-  public static final String R_DUPLICATE_ID = "duplicate id";
-  public static final String R_NO_TOKENS = "text has no tokens";
 
   static final int RAW_CHARS = 2000;
 
@@ -118,9 +107,10 @@ public final class Ingest {
    *
    * <p>{@code rows} are completely classified, duplicate ids included (a window over every row by
    * id: one shuffle of the whole input). {@code withoutIdCheck} are the same rows with every reason
-   * but {@link #R_DUPLICATE_ID}, computed in one pass without a shuffle: the pipeline writes these,
-   * checks the written ids (a shuffle of the id column only, {@link #hasDuplicateIds}) and falls
-   * back to {@code rows} only when an id repeats (docs/architecture.md, "Ingest").
+   * but {@link RejectReason#DUPLICATE_ID}, computed in one pass without a shuffle: the pipeline
+   * writes these, checks the written ids (a shuffle of the id column only, {@link
+   * #hasDuplicateIds}) and falls back to {@code rows} only when an id repeats
+   * (docs/architecture.md, "Ingest").
    */
   public record Classified(Dataset<Row> rows, Dataset<Row> withoutIdCheck, long inputRows) {}
 
@@ -150,15 +140,15 @@ public final class Ingest {
         Tokenizers.fromConfig(cfg));
   }
 
-  /** Canonical, classified rows of the whole input, with a {@code kind} column (docs/rejects). */
+  /**
+   * {@link #classified(SparkSession, InputPlan, Settings)} with the settings of {@code cfg}, for
+   * callers that classify once outside the pipeline (evaluate's held-out documents).
+   */
   public static Classified classified(SparkSession spark, InputPlan plan, ResolvedConfig cfg) {
     return classified(spark, plan, plan(cfg));
   }
 
-  public static void checkFiles(Dataset<Row> written, InputPlan plan, ResolvedConfig cfg) {
-    checkFiles(written, plan, plan(cfg));
-  }
-
+  /** Canonical, classified rows of the whole input, with a {@code kind} column (docs/rejects). */
   public static Classified classified(SparkSession spark, InputPlan plan, Settings cfg) {
     long[] inputRows = {0};
     Dataset<Row> rows =
@@ -187,12 +177,7 @@ public final class Ingest {
             : lit(0L);
     Dataset<Row> groups =
         written
-            .groupBy(
-                col(KIND),
-                col(Columns.SOURCE_FILE),
-                functions
-                    .trim(functions.regexp_extract(col(Columns.REJECT_REASON), "^[^(]*", 0))
-                    .as("r"))
+            .groupBy(col(KIND), col(Columns.SOURCE_FILE), col(Columns.REJECT_REASON).as("r"))
             .agg(
                 functions.count(lit(1)).as("n"),
                 functions.sum(Columns.N_TOKENS).as("t"),
@@ -244,22 +229,24 @@ public final class Ingest {
     Column reason =
         coalesce(
             col(PARSE_REASON),
-            when(col(Columns.ID).isNull().or(col(Columns.ID).equalTo("")), lit(R_MISSING_ID)),
-            when(text.isNull(), lit(R_NULL_TEXT)),
+            when(col(Columns.ID).isNull().or(col(Columns.ID).equalTo("")), MISSING_ID.lit()),
+            when(text.isNull(), NULL_TEXT.lit()),
             cfg.replaceInvalidUtf8()
                 ? lit(null).cast("string")
-                : when(col(BAD_UTF8), lit(R_INVALID_UTF8)),
-            when(blank, lit(R_EMPTY_TEXT)),
+                : when(col(BAD_UTF8), INVALID_UTF8.lit()),
+            when(blank, EMPTY_TEXT.lit()),
             when(
                 functions.octet_length(text).gt(maxChars).and(length(text).gt(maxChars)),
-                concat(
-                    lit(R_TOO_LONG + " ("),
-                    length(text).cast("string"),
-                    lit(" > " + maxChars + " chars)"))));
+                TOO_LONG.lit()));
+    Column detail =
+        when(
+            col(Columns.REJECT_REASON).equalTo(TOO_LONG.label()),
+            concat(length(text).cast("string"), lit(" > " + maxChars + " chars")));
     // raw is only ever written cut to RAW_CHARS: cut it before the duplicate-id window, whose
     // shuffle would otherwise carry every JSONL line a second time beside its text
     Dataset<Row> out =
         rows.withColumn(Columns.REJECT_REASON, reason)
+            .withColumn(DETAIL, detail)
             .drop(PARSE_REASON)
             .withColumn(Columns.RAW, cut(col(Columns.RAW), RAW_CHARS));
     out =
@@ -278,7 +265,7 @@ public final class Ingest {
             Columns.REJECT_REASON,
             coalesce(
                 col(Columns.REJECT_REASON),
-                when(col(Columns.N_TOKENS).equalTo(0), lit(R_NO_TOKENS))));
+                when(col(Columns.N_TOKENS).equalTo(0), NO_TOKENS.lit())));
   }
 
   /** The code points that (?U)\\s matches (all in the BMP), as the empty-text check uses them. */
@@ -319,15 +306,15 @@ public final class Ingest {
                 when(usable, col(Columns.ID)).otherwise(concat(lit("\u0000reject:"), location)))
             .withColumn(Columns.INTERNAL_PREFIX + "rn", row_number().over(byId))
             .withColumn(Columns.INTERNAL_PREFIX + "first", first(location).over(byId));
-    Column dupReason =
-        when(
-            usable.and(col(Columns.INTERNAL_PREFIX + "rn").gt(1)),
-            concat(
-                lit(R_DUPLICATE_ID + " (first at "),
-                col(Columns.INTERNAL_PREFIX + "first"),
-                lit(")")));
+    Column dup = usable.and(col(Columns.INTERNAL_PREFIX + "rn").gt(1));
     return ranked
-        .withColumn(Columns.REJECT_REASON, coalesce(col(Columns.REJECT_REASON), dupReason))
+        .withColumn(
+            DETAIL,
+            when(dup, concat(lit("first at "), col(Columns.INTERNAL_PREFIX + "first")))
+                .otherwise(col(DETAIL)))
+        .withColumn(
+            Columns.REJECT_REASON,
+            when(dup, DUPLICATE_ID.lit()).otherwise(col(Columns.REJECT_REASON)))
         .drop(
             Columns.INTERNAL_PREFIX + "id_key",
             Columns.INTERNAL_PREFIX + "rn",
@@ -335,19 +322,15 @@ public final class Ingest {
   }
 
   /**
-   * Keeps n_tokens of usable rows only, adds kind; cuts text and raw of rejected rows; splits each
-   * reason into its stable label (reject_reason: what dashboards group by, the manifest's keys) and
-   * its detail (reject_detail: "first at FILE:ROW", "20000000 > 10000000 chars").
+   * Keeps n_tokens of usable rows only, adds kind; cuts text and raw of rejected rows; the detail
+   * of a reason becomes reject_detail ("first at FILE:ROW", "20000000 > 10000000 chars") beside its
+   * stable label in reject_reason (what dashboards group by, the manifest's keys).
    */
   static Dataset<Row> finish(Dataset<Row> out, Settings cfg) {
     Column text = col(Columns.TEXT);
     Column isDoc = col(Columns.REJECT_REASON).isNull();
-    Column full = col(Columns.REJECT_REASON);
-    return out.withColumn(
-            Columns.REJECT_DETAIL,
-            when(full.contains("("), functions.regexp_extract(full, "^[^(]*\\((.*)\\)$", 1)))
-        .withColumn(
-            Columns.REJECT_REASON, functions.trim(functions.regexp_extract(full, "^[^(]*", 0)))
+    return out.withColumn(Columns.REJECT_DETAIL, col(DETAIL))
+        .drop(DETAIL)
         .withColumn(Columns.N_TOKENS, when(isDoc, col(Columns.N_TOKENS)))
         .withColumn(KIND, when(isDoc, lit(KIND_DOC)).otherwise(lit(KIND_REJECT)))
         .withColumn(
@@ -377,7 +360,7 @@ public final class Ingest {
                 functions.count(lit(1)).as("n"),
                 functions
                     .sum(
-                        when(col(Columns.REJECT_REASON).equalTo(R_NO_TEXT_FIELD), lit(1))
+                        when(col(Columns.REJECT_REASON).equalTo(NO_TEXT_FIELD.label()), lit(1))
                             .otherwise(lit(0)))
                     .as("m"))
             .collectAsList()) {
@@ -390,11 +373,7 @@ public final class Ingest {
    * The same check on counts already collected: file → {rows, rows rejected for having no text
    * field}.
    */
-  public static void checkFiles(Map<String, long[]> perFile, InputPlan plan, ResolvedConfig cfg) {
-    checkFiles(perFile, plan, plan(cfg));
-  }
-
-  static void checkFiles(Map<String, long[]> perFile, InputPlan plan, Settings cfg) {
+  public static void checkFiles(Map<String, long[]> perFile, InputPlan plan, Settings cfg) {
     if (!plan.format().equals(InputPlan.JSONL)) {
       return;
     }
