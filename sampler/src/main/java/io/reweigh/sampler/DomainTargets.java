@@ -1,7 +1,7 @@
 package io.reweigh.sampler;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.reweigh.core.error.PipelineErrors;
+import io.reweigh.core.error.SamplerErrors;
 import io.reweigh.core.json.Json;
 import java.io.Serializable;
 import java.util.Collections;
@@ -32,16 +32,16 @@ public record DomainTargets(String source, SortedMap<String, Double> shares)
     for (Map.Entry<String, Double> e : shares.entrySet()) {
       double v = e.getValue();
       if (!(v >= 0 && v <= 1)) {
-        throw PipelineErrors.domainTargetsUnreadable(
+        throw SamplerErrors.domainTargetsUnreadable(
             source, "the share of '" + e.getKey() + "' is " + v + "; shares are from 0 to 1.");
       }
       sum += v;
     }
     if (shares.isEmpty()) {
-      throw PipelineErrors.domainTargetsUnreadable(source, "it names no domain.");
+      throw SamplerErrors.domainTargetsUnreadable(source, "it names no domain.");
     }
     if (Math.abs(sum - 1) > SUM_TOLERANCE) {
-      throw PipelineErrors.domainTargetsSum(source, sum);
+      throw SamplerErrors.domainTargetsSum(source, sum);
     }
   }
 
@@ -52,17 +52,17 @@ public record DomainTargets(String source, SortedMap<String, Double> shares)
       root = Json.MAPPER.readTree(json);
     } catch (Exception e) {
       String msg = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
-      throw PipelineErrors.domainTargetsUnreadable(source, "it is not JSON: " + msg);
+      throw SamplerErrors.domainTargetsUnreadable(source, "it is not JSON: " + msg);
     }
     if (root == null || !root.isObject()) {
-      throw PipelineErrors.domainTargetsUnreadable(
+      throw SamplerErrors.domainTargetsUnreadable(
           source, "it is not a JSON object of domain → share.");
     }
     Map<String, Double> m = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getValue().isNumber()) {
-        throw PipelineErrors.domainTargetsUnreadable(
+        throw SamplerErrors.domainTargetsUnreadable(
             source, "the value of '" + e.getKey() + "' is " + e.getValue() + ", not a number.");
       }
       m.put(e.getKey(), e.getValue().doubleValue());
@@ -89,11 +89,11 @@ public record DomainTargets(String source, SortedMap<String, Double> shares)
           }
         });
     if (!unnamed.isEmpty()) {
-      throw PipelineErrors.domainsWithoutTarget(source, unnamed);
+      throw SamplerErrors.domainsWithoutTarget(source, unnamed);
     }
     for (String d : shares.keySet()) {
       if (docs.getOrDefault(d, 0L) == 0) {
-        throw PipelineErrors.domainTargetWithoutDocuments(source, d, new TreeMap<>(docs).keySet());
+        throw SamplerErrors.domainTargetWithoutDocuments(source, d, new TreeMap<>(docs).keySet());
       }
     }
     double total = 0;

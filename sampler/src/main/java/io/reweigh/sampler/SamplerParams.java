@@ -2,7 +2,7 @@ package io.reweigh.sampler;
 
 import io.reweigh.core.config.Keys;
 import io.reweigh.core.config.ResolvedConfig;
-import io.reweigh.core.error.PipelineErrors;
+import io.reweigh.core.error.SamplerErrors;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,7 +104,7 @@ public record SamplerParams(
         });
     boolean phases = cfg.get(Keys.SAMPLER_PHASES);
     if (phases && signals.stream().allMatch(s -> s.phaseColumns().isEmpty())) {
-      throw PipelineErrors.phasesWithoutPhasedSignal(signals.stream().map(Signal::name).toList());
+      throw SamplerErrors.phasesWithoutPhasedSignal(signals.stream().map(Signal::name).toList());
     }
     return new SamplerParams(
         cfg.get(Keys.SAMPLER_SEED),

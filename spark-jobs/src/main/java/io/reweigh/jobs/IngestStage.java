@@ -1,6 +1,7 @@
 package io.reweigh.jobs;
 
 import io.reweigh.core.Columns;
+import io.reweigh.core.error.InputErrors;
 import io.reweigh.core.error.PipelineErrors;
 import io.reweigh.core.json.Json;
 import io.reweigh.core.stage.StageStats;
@@ -50,7 +51,7 @@ final class IngestStage {
     Ingest.checkFiles(t.noTextByFile, plan, settings);
     Map<String, Long> byReason = sortedByCount(t.byReason);
     if (t.docs == 0) {
-      throw PipelineErrors.noUsableRows(
+      throw InputErrors.noUsableRows(
           plan.userPath(), c.inputRows(), byReason, jsonArrayFile(out, plan, byReason));
     }
     commitLayout(spark, out, all, written, tmp);

@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.reweigh.core.Columns;
-import io.reweigh.core.error.PipelineErrors;
+import io.reweigh.core.error.SamplerErrors;
 import io.reweigh.sampler.DomainStats;
 import io.reweigh.sampler.RatioSearch;
 import io.reweigh.sampler.SamplerParams;
@@ -52,7 +52,7 @@ final class CopyDraw {
       RatioSearch.Result res =
           target == 0 ? null : rs.solve(target, Resampling.weightedTokens(weighted));
       if (res != null && !res.withinTolerance()) {
-        throw PipelineErrors.targetTokensUnreachable(
+        throw SamplerErrors.targetTokensUnreachable(
             target, res.tokens(), res.ratio(), res.evaluations());
       }
       double r = res == null ? 0 : res.ratio();

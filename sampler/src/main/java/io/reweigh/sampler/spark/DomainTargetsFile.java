@@ -1,6 +1,6 @@
 package io.reweigh.sampler.spark;
 
-import io.reweigh.core.error.PipelineErrors;
+import io.reweigh.core.error.SamplerErrors;
 import io.reweigh.sampler.DomainTargets;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,14 +33,14 @@ public final class DomainTargetsFile {
       Path p = new Path(path);
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(p) || fs.getFileStatus(p).isDirectory()) {
-        throw PipelineErrors.domainTargetsUnreadable(source, "no such file.");
+        throw SamplerErrors.domainTargetsUnreadable(source, "no such file.");
       }
       try (InputStream in = fs.open(p)) {
         return DomainTargets.parseJson(
             source, new String(in.readAllBytes(), StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
-      throw PipelineErrors.domainTargetsUnreadable(source, e.toString());
+      throw SamplerErrors.domainTargetsUnreadable(source, e.toString());
     }
   }
 }

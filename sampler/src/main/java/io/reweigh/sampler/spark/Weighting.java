@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.reweigh.core.Columns;
 import io.reweigh.core.error.PipelineErrors;
+import io.reweigh.core.error.SamplerErrors;
 import io.reweigh.core.spark.SparkStats;
 import io.reweigh.core.weights.WeightMath;
 import io.reweigh.sampler.DomainStats;
@@ -240,7 +241,7 @@ final class Weighting {
             .agg(functions.count(lit(1)), functions.min(Columns.ID))
             .first();
     if (r.getLong(0) > 0) {
-      throw PipelineErrors.documentsWithoutDomain(r.getLong(0), r.getString(1));
+      throw SamplerErrors.documentsWithoutDomain(r.getLong(0), r.getString(1));
     }
   }
 

@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.when;
 import io.reweigh.core.Columns;
 import io.reweigh.core.config.Keys;
 import io.reweigh.core.config.ResolvedConfig;
+import io.reweigh.core.error.InputErrors;
 import io.reweigh.core.error.PipelineErrors;
 import io.reweigh.core.text.Tokenizer;
 import io.reweigh.core.text.Tokenizers;
@@ -379,7 +380,7 @@ public final class Ingest {
     }
     for (Map.Entry<String, long[]> e : new TreeMap<>(perFile).entrySet()) {
       if (e.getValue()[0] > 0 && e.getValue()[0] == e.getValue()[1]) {
-        throw PipelineErrors.noTextFieldInFile(e.getKey(), cfg.textColumn(), e.getValue()[0]);
+        throw InputErrors.noTextFieldInFile(e.getKey(), cfg.textColumn(), e.getValue()[0]);
       }
     }
   }

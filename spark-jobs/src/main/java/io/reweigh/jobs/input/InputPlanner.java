@@ -2,7 +2,7 @@ package io.reweigh.jobs.input;
 
 import io.reweigh.core.config.Keys;
 import io.reweigh.core.config.ResolvedConfig;
-import io.reweigh.core.error.PipelineErrors;
+import io.reweigh.core.error.InputErrors;
 import io.reweigh.core.io.InputFingerprint;
 import io.reweigh.core.io.InputFingerprint.FileEntry;
 import java.io.IOException;
@@ -30,7 +30,7 @@ public final class InputPlanner {
       FileSystem fs = p.getFileSystem(hadoopConf);
       FileStatus[] matches = fs.globStatus(p);
       if (matches == null || matches.length == 0) {
-        throw PipelineErrors.inputNotFound(userPath);
+        throw InputErrors.inputNotFound(userPath);
       }
       single = matches.length == 1 && !matches[0].isDirectory();
       for (FileStatus m : matches) {
@@ -41,7 +41,7 @@ public final class InputPlanner {
         }
       }
     } catch (IOException e) {
-      throw PipelineErrors.unreadableFile(userPath, e.toString(), e);
+      throw InputErrors.unreadableFile(userPath, e.toString(), e);
     }
     List<FileEntry> parquet = new ArrayList<>();
     List<FileEntry> jsonl = new ArrayList<>();
@@ -51,7 +51,7 @@ public final class InputPlanner {
       if (format.equals("auto")) {
         if (kind == null) {
           if (single) {
-            throw PipelineErrors.unknownFormat(e.path());
+            throw InputErrors.unknownFormat(e.path());
           }
           continue; // README, checksums, … next to the data
         }
@@ -65,14 +65,13 @@ public final class InputPlanner {
       (kind.equals(InputPlan.PARQUET) ? parquet : jsonl).add(e);
     }
     if (format.equals("auto") && !parquet.isEmpty() && !jsonl.isEmpty()) {
-      throw PipelineErrors.mixedFormats(userPath);
+      throw InputErrors.mixedFormats(userPath);
     }
     String chosen =
         format.equals("auto") ? (parquet.isEmpty() ? InputPlan.JSONL : InputPlan.PARQUET) : format;
     List<FileEntry> files = chosen.equals(InputPlan.PARQUET) ? parquet : jsonl;
     if (files.isEmpty()) {
-      throw PipelineErrors.noInputFiles(
-          userPath, format.equals("auto") ? "Parquet or JSONL" : format);
+      throw InputErrors.noInputFiles(userPath, format.equals("auto") ? "Parquet or JSONL" : format);
     }
     return new InputPlan(userPath, new InputFingerprint(chosen, files));
   }

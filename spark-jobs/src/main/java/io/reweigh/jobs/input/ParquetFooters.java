@@ -1,7 +1,7 @@
 package io.reweigh.jobs.input;
 
 import io.reweigh.core.config.Keys;
-import io.reweigh.core.error.PipelineErrors;
+import io.reweigh.core.error.InputErrors;
 import io.reweigh.core.spark.SerializableHadoopConf;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -83,24 +83,24 @@ final class ParquetFooters {
     Map<String, Footer> firstWith = new LinkedHashMap<>();
     for (Footer f : footers) {
       if (f.error() != null) {
-        throw PipelineErrors.badParquetFile(f.file(), f.error(), null);
+        throw InputErrors.badParquetFile(f.file(), f.error(), null);
       }
       String textType = f.columns().get(textCol);
       if (textType == null) {
-        throw PipelineErrors.missingColumn(
+        throw InputErrors.missingColumn(
             f.file(), textCol, Keys.INPUT_TEXT_COLUMN.key(), f.columns().keySet());
       }
       if (!textType.equals("string")) {
-        throw PipelineErrors.wrongColumnType(
+        throw InputErrors.wrongColumnType(
             f.file(), textCol, Keys.INPUT_TEXT_COLUMN.key(), textType);
       }
       if (!generateIds && !f.columns().containsKey(idCol)) {
-        throw PipelineErrors.noIdColumn(f.file(), idCol);
+        throw InputErrors.noIdColumn(f.file(), idCol);
       }
       for (Map.Entry<String, String> c : f.columns().entrySet()) {
         Footer other = firstWith.putIfAbsent(c.getKey(), f);
         if (other != null && !other.columns().get(c.getKey()).equals(c.getValue())) {
-          throw PipelineErrors.conflictingColumnTypes(
+          throw InputErrors.conflictingColumnTypes(
               c.getKey(), other.file(), other.columns().get(c.getKey()), f.file(), c.getValue());
         }
       }
