@@ -79,21 +79,12 @@ public final class Tune {
               : s.steps();
 
       // plan first, so that the progress lines can give an ETA over everything
-      List<Candidate> candidates =
-          Candidate.of(
-              docs.current(),
-              cfg.get(EvaluateKeys.TUNE_ALPHA_GRID),
-              skipped == null ? placeholderMixture(domains) : null,
-              skipped == null ? heldOutMix(tuning.windows(), domains) : null,
-              cfg.get(EvaluateKeys.TUNE_MAX_CANDIDATES),
-              s.seed());
+      List<Candidate> candidates = candidates(docs, cfg, skipped, tuning, s);
       Halving plan = plan(candidates, s, seeds.size(), cfg);
       candidates = candidates.subList(0, plan.survivors().get(0));
-      long totalSteps =
-          (skipped == null ? 2L * doremiSteps : 0)
-              + Math.round(plan.runs() * s.steps())
-              + 2L * seeds.size() * s.steps();
-      TrainingProgress tp = new TrainingProgress(progress, "tune", totalSteps, s.steps());
+      TrainingProgress tp =
+          new TrainingProgress(
+              progress, "tune", totalSteps(skipped, doremiSteps, plan, s, seeds), s.steps());
 
       try (NDManager root = NDManager.newBaseManager(DjlRuntime.device())) {
         LearnedMixture.Result learned = null;
@@ -139,6 +130,27 @@ public final class Tune {
     } finally {
       docs.close();
     }
+  }
+
+  /** The candidates in the order they enter the search (docs/tuning.md, "Candidates"). */
+  private static List<Candidate> candidates(
+      TuneDocs docs, ResolvedConfig cfg, String skipped, HeldOutSet tuning, Evaluation.Settings s) {
+    List<String> domains = docs.domains();
+    return Candidate.of(
+        docs.current(),
+        cfg.get(EvaluateKeys.TUNE_ALPHA_GRID),
+        skipped == null ? placeholderMixture(domains) : null,
+        skipped == null ? heldOutMix(tuning.windows(), domains) : null,
+        cfg.get(EvaluateKeys.TUNE_MAX_CANDIDATES),
+        s.seed());
+  }
+
+  /** Training steps of the whole tune: DoReMi's two runs, the halving plan, the final report. */
+  private static long totalSteps(
+      String skipped, int doremiSteps, Halving plan, Evaluation.Settings s, List<Long> seeds) {
+    return (skipped == null ? 2L * doremiSteps : 0)
+        + Math.round(plan.runs() * s.steps())
+        + 2L * seeds.size() * s.steps();
   }
 
   /** One half of the held-out set's seeded split (0 tunes, 1 reports). */
