@@ -118,8 +118,7 @@ public final class Evaluate {
                 cfg.get(EvaluateKeys.EVAL_MIN_TOKENS),
                 s.seed()));
 
-    int threads = cfg.get(EvaluateKeys.EVAL_THREADS);
-    DjlRuntime.limitThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+    limitThreads(cfg);
     List<ArmResults.ArmRuns> runs = train(pools, held, s, seeds, tokenizer, progress);
     List<String> domains = held.windows().groupNames();
     EvaluationSummary summary =
@@ -141,6 +140,12 @@ public final class Evaluate {
     progress.stageFinished(
         "evaluate", held.windows().windows().size(), (System.nanoTime() - t0) / 1e9);
     return new Result(summary, updated);
+  }
+
+  /** The driver's PyTorch threads for training: evaluate.threads, 0 = every core. */
+  public static void limitThreads(ResolvedConfig cfg) {
+    int threads = cfg.get(EvaluateKeys.EVAL_THREADS);
+    DjlRuntime.limitThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
   }
 
   private static void requireUniformArm(List<String> arms) {

@@ -68,15 +68,12 @@ public final class Tune {
       HeldOutSet reporting = heldOutHalf(spark, cfg, evalPath, training, tokenizer, s, 1);
       List<Evaluation.HeldOut> halves = List.of(tuning.windows(), reporting.windows());
 
-      int threads = cfg.get(EvaluateKeys.EVAL_THREADS);
-      DjlRuntime.limitThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+      Evaluate.limitThreads(cfg);
       double maxRatio = cfg.get(Keys.SAMPLER_MAX_WEIGHT_RATIO);
       List<String> domains = docs.domains();
       String skipped = mixtureSkipped(docs);
-      int doremiSteps =
-          cfg.get(EvaluateKeys.TUNE_DOREMI_STEPS) > 0
-              ? cfg.get(EvaluateKeys.TUNE_DOREMI_STEPS)
-              : s.steps();
+      int doremiSteps = cfg.get(EvaluateKeys.TUNE_DOREMI_STEPS); // 0: evaluate.steps
+      doremiSteps = doremiSteps > 0 ? doremiSteps : s.steps();
 
       // plan first, so that the progress lines can give an ETA over everything
       List<Candidate> candidates = candidates(docs, cfg, skipped, tuning, s);
