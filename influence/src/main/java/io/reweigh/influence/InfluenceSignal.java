@@ -270,10 +270,10 @@ public final class InfluenceSignal implements Signal {
         phase == 1 ? W1 : W2,
         List.of(phase == 1 ? W2 : W1),
         DROPPED,
-        DROP_REASON
-            + " (self-influence in the top "
+        DROP_REASON,
+        "self-influence in the top "
             + cfg.get(DROP_TOP_FRACTION)
-            + " of the corpus; influence.drop-top-fraction)",
+            + " of the corpus; influence.drop-top-fraction",
         List.of(W1, W2));
   }
 }

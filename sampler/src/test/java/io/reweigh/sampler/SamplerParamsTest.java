@@ -101,7 +101,8 @@ class SamplerParamsTest {
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("none of the signals in use [fake]"), e.getMessage());
     Map<String, Signal.Outputs> phased =
-        Map.of("fake", new Signal.Outputs("w1", List.of("w2"), null, null, List.of("w1", "w2")));
+        Map.of(
+            "fake", new Signal.Outputs("w1", List.of("w2"), null, null, null, List.of("w1", "w2")));
     SamplerParams p = SamplerParams.fromConfig(cfg.withSet("sampler.phase-split=0.25"), phased);
     List<SamplerParams.ShardSet> sets = p.shardSets();
     assertEquals(

@@ -37,50 +37,36 @@ public interface Signal {
   /**
    * What the sampler takes from a score table: the weight column that enters Π w^α, further columns
    * carried to the shards, optionally a boolean column whose true rows go to rejects/ with {@code
-   * dropReason} ("label (detail)": {@link #dropLabel}, {@link #dropDetail}) instead of the shards,
-   * and, for a signal with training phases (PRESENCE), the weight column of each phase in order
-   * (empty otherwise; used by {@code sampler.phases}).
+   * dropLabel} in the reject_reason column and {@code dropDetail} in reject_detail) instead of the
+   * shards, and, for a signal with training phases (PRESENCE), the weight column of each phase in
+   * order (empty otherwise; used by {@code sampler.phases}).
    */
   record Outputs(
       String weightColumn,
       List<String> carried,
       String dropColumn,
-      String dropReason,
+      String dropLabel,
+      String dropDetail,
       List<String> phaseWeightColumns) {
     public Outputs {
       carried = List.copyOf(carried);
       phaseWeightColumns = List.copyOf(phaseWeightColumns);
-      if ((dropColumn == null) != (dropReason == null)) {
-        throw new IllegalArgumentException("dropColumn and dropReason go together");
+      if ((dropColumn == null) != (dropLabel == null)) {
+        throw new IllegalArgumentException("dropColumn and dropLabel go together");
+      }
+      if (dropColumn == null && dropDetail != null) {
+        throw new IllegalArgumentException("a dropDetail needs a dropColumn");
       }
     }
 
-    /** Without phases. */
-    public Outputs(
-        String weightColumn, List<String> carried, String dropColumn, String dropReason) {
-      this(weightColumn, carried, dropColumn, dropReason, List.of());
-    }
-
-    /**
-     * The label of {@code dropReason}, the part before its parenthesised detail: what the
-     * reject_reason column of a dropped row holds and the key of rejected_by_reason.
-     */
-    public String dropLabel() {
-      int p = dropReason.indexOf('(');
-      return (p < 0 ? dropReason : dropReason.substring(0, p)).trim();
-    }
-
-    /** The parenthesised detail of {@code dropReason} (the reject_detail column), or null. */
-    public String dropDetail() {
-      int p = dropReason.indexOf('(');
-      return p < 0 || !dropReason.endsWith(")")
-          ? null
-          : dropReason.substring(p + 1, dropReason.length() - 1);
+    /** No dropped rows, no phases. */
+    public Outputs(String weightColumn, List<String> carried) {
+      this(weightColumn, carried, null, null, null, List.of());
     }
 
     /** Just the weight column. */
     public static Outputs weight(String column) {
-      return new Outputs(column, List.of(), null, null);
+      return new Outputs(column, List.of());
     }
   }
 

@@ -80,6 +80,7 @@ class ShardWriterTest {
           List.of("weight_fake_2"),
           null,
           null,
+          null,
           List.of("weight_fake", "weight_fake_2"));
 
   record Run(ShardSets.Result result, Path dir, SamplerParams params) {
