@@ -8,6 +8,7 @@ import io.reweigh.core.stage.StageStats;
 import io.reweigh.jobs.input.Ingest;
 import io.reweigh.jobs.input.InputPlan;
 import io.reweigh.jobs.input.RejectReason;
+import io.reweigh.jobs.manifest.Manifest;
 import io.reweigh.jobs.stage.OutputDir;
 import java.util.LinkedHashMap;
 import java.util.List;

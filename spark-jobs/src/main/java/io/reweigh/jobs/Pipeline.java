@@ -12,6 +12,8 @@ import io.reweigh.core.stage.Timer;
 import io.reweigh.jobs.input.Ingest;
 import io.reweigh.jobs.input.InputPlan;
 import io.reweigh.jobs.input.InputPlanner;
+import io.reweigh.jobs.manifest.Manifest;
+import io.reweigh.jobs.manifest.TuningSummary;
 import io.reweigh.jobs.report.Report;
 import io.reweigh.jobs.stage.OutputDir;
 import io.reweigh.jobs.stage.OutputLock;
@@ -290,9 +292,9 @@ public final class Pipeline {
    * changes only the sampler), and tuning/ is still there. Otherwise tuning/ is deleted: its
    * candidates were weighed on stages that no longer exist.
    */
-  private io.reweigh.jobs.tune.TuningSummary tuningStillCurrent() {
-    Path dir = out.resolve(io.reweigh.jobs.tune.TuningSummary.DIR);
-    io.reweigh.jobs.tune.TuningSummary t = null;
+  private TuningSummary tuningStillCurrent() {
+    Path dir = out.resolve(TuningSummary.DIR);
+    TuningSummary t = null;
     if (out.exists(out.resolve(Columns.MANIFEST)) && out.exists(dir)) {
       try {
         t = io.reweigh.jobs.report.Report.readManifest(out).tuning();

@@ -14,6 +14,7 @@ import io.reweigh.core.hash.Sha256;
 import io.reweigh.core.spark.SharedSpark;
 import io.reweigh.core.stage.StageStats;
 import io.reweigh.influence.InfluenceSignal;
+import io.reweigh.jobs.manifest.Manifest;
 import io.reweigh.jobs.stage.OutputDir;
 import io.reweigh.jobs.stage.Progress;
 import io.reweigh.jobs.stage.StageRunner;

@@ -2,9 +2,9 @@ package io.reweigh.jobs.cli;
 
 import io.reweigh.core.Columns;
 import io.reweigh.core.config.ResolvedConfig;
-import io.reweigh.jobs.Manifest;
 import io.reweigh.jobs.Pipeline;
 import io.reweigh.jobs.Sessions;
+import io.reweigh.jobs.manifest.Manifest;
 import io.reweigh.jobs.stage.Progress;
 import java.io.PrintStream;
 import java.util.Locale;

@@ -2,6 +2,7 @@ package io.reweigh.jobs.evaluate;
 
 import io.reweigh.influence.evaluate.Evaluation;
 import io.reweigh.influence.evaluate.SeedInterval;
+import io.reweigh.jobs.manifest.EvaluationSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

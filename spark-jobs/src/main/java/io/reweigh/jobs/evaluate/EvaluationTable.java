@@ -1,6 +1,7 @@
 package io.reweigh.jobs.evaluate;
 
 import io.reweigh.core.Columns;
+import io.reweigh.jobs.manifest.EvaluationSummary;
 import io.reweigh.jobs.stage.OutputDir;
 import java.util.List;
 import java.util.Locale;

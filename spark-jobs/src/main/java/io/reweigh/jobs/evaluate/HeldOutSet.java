@@ -16,6 +16,7 @@ import io.reweigh.influence.evaluate.Windows;
 import io.reweigh.jobs.input.Ingest;
 import io.reweigh.jobs.input.InputPlan;
 import io.reweigh.jobs.input.InputPlanner;
+import io.reweigh.jobs.manifest.EvaluationSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

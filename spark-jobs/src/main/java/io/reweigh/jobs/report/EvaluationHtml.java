@@ -1,7 +1,7 @@
 package io.reweigh.jobs.report;
 
-import io.reweigh.jobs.evaluate.EvaluationSummary;
 import io.reweigh.jobs.evaluate.EvaluationTable;
+import io.reweigh.jobs.manifest.EvaluationSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

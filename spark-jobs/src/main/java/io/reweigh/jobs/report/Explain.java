@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.reweigh.core.Columns;
 import io.reweigh.core.error.PipelineErrors;
-import io.reweigh.jobs.Manifest;
+import io.reweigh.jobs.manifest.Manifest;
 import io.reweigh.jobs.stage.OutputDir;
 import io.reweigh.sampler.DomainStats;
 import io.reweigh.sampler.ShardSets;

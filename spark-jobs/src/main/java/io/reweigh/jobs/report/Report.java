@@ -7,7 +7,7 @@ import io.reweigh.core.config.ConfigLoader;
 import io.reweigh.core.config.Keys;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.error.PipelineErrors;
-import io.reweigh.jobs.Manifest;
+import io.reweigh.jobs.manifest.Manifest;
 import io.reweigh.jobs.stage.OutputDir;
 import io.reweigh.sampler.ShardSets;
 import java.nio.charset.StandardCharsets;

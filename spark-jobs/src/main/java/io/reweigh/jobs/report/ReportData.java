@@ -1,6 +1,6 @@
 package io.reweigh.jobs.report;
 
-import io.reweigh.jobs.Manifest;
+import io.reweigh.jobs.manifest.Manifest;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package io.reweigh.jobs.report;
 
 import io.reweigh.core.stage.StageStats;
-import io.reweigh.jobs.Manifest;
+import io.reweigh.jobs.manifest.Manifest;
 import io.reweigh.jobs.stage.OutputDir;
 import io.reweigh.sampler.ShardSets;
 import java.util.ArrayList;

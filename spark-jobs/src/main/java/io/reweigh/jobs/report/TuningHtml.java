@@ -1,8 +1,8 @@
 package io.reweigh.jobs.report;
 
-import io.reweigh.jobs.evaluate.EvaluationSummary;
 import io.reweigh.jobs.evaluate.EvaluationTable;
-import io.reweigh.jobs.tune.TuningSummary;
+import io.reweigh.jobs.manifest.EvaluationSummary;
+import io.reweigh.jobs.manifest.TuningSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -6,7 +6,7 @@ import io.reweigh.influence.evaluate.ArmRun;
 import io.reweigh.influence.evaluate.Evaluation;
 import io.reweigh.jobs.evaluate.ArmDraws;
 import io.reweigh.jobs.evaluate.ArmResults;
-import io.reweigh.jobs.evaluate.EvaluationSummary;
+import io.reweigh.jobs.manifest.EvaluationSummary;
 import io.reweigh.jobs.stage.TrainingProgress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,8 @@
 package io.reweigh.jobs.tune;
 
-import io.reweigh.jobs.evaluate.EvaluationSummary;
 import io.reweigh.jobs.evaluate.EvaluationTable;
+import io.reweigh.jobs.manifest.EvaluationSummary;
+import io.reweigh.jobs.manifest.TuningSummary;
 import io.reweigh.jobs.stage.OutputDir;
 import java.util.Locale;
 import java.util.stream.Collectors;

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.reweigh.core.demo.DemoCorpus;
 import io.reweigh.core.stage.StageStats;
-import io.reweigh.jobs.Manifest;
-import io.reweigh.jobs.evaluate.EvaluationSummary;
+import io.reweigh.jobs.manifest.EvaluationSummary;
+import io.reweigh.jobs.manifest.Manifest;
+import io.reweigh.jobs.manifest.TuningSummary;
 import io.reweigh.sampler.DomainStats;
 import io.reweigh.sampler.ShardSets;
 import io.reweigh.sampler.WeightStats;
@@ -242,11 +243,11 @@ public class ReportHtmlTest {
         new EvaluationSummary.Arm(
             "uniform", "x", 10, 100, baseline, baseline, 3, List.of(), List.of());
     var t =
-        new io.reweigh.jobs.tune.TuningSummary(
+        new TuningSummary(
             HOSTILE,
             held,
             held,
-            new io.reweigh.jobs.tune.TuningSummary.Mixture(
+            new TuningSummary.Mixture(
                 List.of("web", HOSTILE),
                 List.of(0.7, 0.3),
                 List.of(0.4, 0.6),
@@ -257,12 +258,11 @@ public class ReportHtmlTest {
                 1e-3,
                 "tuning/doremi.csv"),
             null,
-            new io.reweigh.jobs.tune.TuningSummary.Search(
-                List.of(100, 200, 400), List.of(4, 2, 2), 2, 6),
+            new TuningSummary.Search(List.of(100, 200, 400), List.of(4, 2, 2), 2, 6),
             List.of(
-                new io.reweigh.jobs.tune.TuningSummary.CandidateResult(
+                new TuningSummary.CandidateResult(
                     "uniform", Map.of("commonness", 0.0), null, List.of(5.0), false),
-                new io.reweigh.jobs.tune.TuningSummary.CandidateResult(
+                new TuningSummary.CandidateResult(
                     HOSTILE,
                     Map.of("commonness", 1.0),
                     Map.of("web", 0.4),

@@ -1,6 +1,5 @@
-package io.reweigh.jobs.tune;
+package io.reweigh.jobs.manifest;
 
-import io.reweigh.jobs.evaluate.EvaluationSummary;
 import java.util.List;
 import java.util.Map;
 

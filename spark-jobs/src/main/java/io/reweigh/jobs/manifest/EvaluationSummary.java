@@ -1,4 +1,4 @@
-package io.reweigh.jobs.evaluate;
+package io.reweigh.jobs.manifest;
 
 import java.util.List;
 

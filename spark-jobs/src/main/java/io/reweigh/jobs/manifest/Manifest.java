@@ -1,4 +1,4 @@
-package io.reweigh.jobs;
+package io.reweigh.jobs.manifest;
 
 import io.reweigh.core.stage.StageStats;
 import io.reweigh.sampler.ShardSets;
@@ -21,11 +21,11 @@ public record Manifest(
     List<ShardSets.SetResult> shardSets,
     List<ShardSets.ShardInfo> shards,
     double seconds,
-    io.reweigh.jobs.evaluate.EvaluationSummary evaluation,
-    io.reweigh.jobs.tune.TuningSummary tuning) {
+    EvaluationSummary evaluation,
+    TuningSummary tuning) {
 
   /** This manifest with {@code reweigh evaluate}'s summary. */
-  public Manifest withEvaluation(io.reweigh.jobs.evaluate.EvaluationSummary e) {
+  public Manifest withEvaluation(EvaluationSummary e) {
     return new Manifest(
         version,
         sparkVersion,
@@ -42,7 +42,7 @@ public record Manifest(
   }
 
   /** This manifest with {@code reweigh tune}'s summary. */
-  public Manifest withTuning(io.reweigh.jobs.tune.TuningSummary t) {
+  public Manifest withTuning(TuningSummary t) {
     return new Manifest(
         version,
         sparkVersion,
