@@ -99,7 +99,7 @@ public record HeldOutSet(
       throw PipelineErrors.evaluationInput(
           evalPath, "it cannot be read as held-out documents: " + e.getMessage());
     }
-    Ingest.Classified c = Ingest.classified(spark, plan, ecfg);
+    Ingest.Classified c = Ingest.classified(spark, plan, Ingest.plan(ecfg));
     Dataset<Row> rows = c.rows().cache();
     try {
       Dataset<Row> docs =

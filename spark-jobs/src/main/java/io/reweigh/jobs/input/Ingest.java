@@ -141,14 +141,6 @@ public final class Ingest {
         Tokenizers.fromConfig(cfg));
   }
 
-  /**
-   * {@link #classified(SparkSession, InputPlan, Settings)} with the settings of {@code cfg}, for
-   * callers that classify once outside the pipeline (evaluate's held-out documents).
-   */
-  public static Classified classified(SparkSession spark, InputPlan plan, ResolvedConfig cfg) {
-    return classified(spark, plan, plan(cfg));
-  }
-
   /** Canonical, classified rows of the whole input, with a {@code kind} column (docs/rejects). */
   public static Classified classified(SparkSession spark, InputPlan plan, Settings cfg) {
     long[] inputRows = {0};
