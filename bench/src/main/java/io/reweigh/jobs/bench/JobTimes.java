@@ -24,7 +24,7 @@ public final class JobTimes extends SparkListener {
     String d = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
     String call = e.properties() == null ? null : e.properties().getProperty("callSite.short");
     // the last stage of a job is its result stage, named after the call site (e.g. "parquet at
-    // Pipeline.java:435")
+    // IngestStage.java")
     String where = call;
     if (where == null && e.stageInfos() != null && !e.stageInfos().isEmpty()) {
       where = e.stageInfos().last().name();
