@@ -17,9 +17,6 @@ import java.util.TreeMap;
 public final class Validation {
   private Validation() {}
 
-  /** Rows the sampler broadcasts its shard assignment for (ShardWriter); beyond, a shuffle join. */
-  static final long BROADCAST_ROWS = 2_000_000;
-
   public static String configTable(ResolvedConfig cfg) {
     Map<String, Object> defaults = ResolvedConfig.defaults().asMap();
     StringBuilder s = new StringBuilder();
@@ -50,7 +47,7 @@ public final class Validation {
         row(s, name, e.work(), e.driverBytes(), e.taskBytes(), e.memoryNote());
       }
     }
-    boolean broadcast = docs <= BROADCAST_ROWS;
+    boolean broadcast = docs <= io.reweigh.sampler.spark.ShardWriter.BROADCAST_ROWS;
     row(
         s,
         "sampler",

@@ -31,9 +31,6 @@ import org.apache.spark.storage.StorageLevel;
 final class ShardCut {
   private ShardCut() {}
 
-  /** Shard assignments up to this many rows are broadcast to the final join. */
-  static final long BROADCAST_ROWS = 2_000_000;
-
   /** What the shards are written from: the full rows and the columns added to them. */
   record Output(Dataset<Row> full, List<String> added, List<String> columns) {}
 
@@ -168,7 +165,7 @@ final class ShardCut {
     assignment.add(col(Scratch.RANK));
     Dataset<Row> a = sharded.select(assignment.toArray(Column[]::new));
     ShardWriter.describe(spark, "sampler: write " + set.dir());
-    if (b.rows <= BROADCAST_ROWS) {
+    if (b.rows <= ShardWriter.BROADCAST_ROWS) {
       a = functions.broadcast(a);
     }
     out.full()

@@ -35,6 +35,12 @@ import org.apache.spark.storage.StorageLevel;
  * partitioning.
  */
 public final class ShardWriter {
+  /**
+   * Shard assignments up to this many rows are broadcast to the final join (ShardCut); beyond, a
+   * shuffle join (reweigh validate says which).
+   */
+  public static final long BROADCAST_ROWS = 2_000_000;
+
   private ShardWriter() {}
 
   /** Columns of the docs table that are not carried to the shards (n_tokens is: trainers count). */
