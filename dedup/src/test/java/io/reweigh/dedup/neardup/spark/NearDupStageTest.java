@@ -34,7 +34,11 @@ class NearDupStageTest {
   @TempDir Path tmp;
 
   /** A planted document: its group (the base it was derived from, or its own id) and text. */
-  record Planted(String id, String group, String text) {}
+  record Planted(String id, String group, String text, double rate) {
+    Planted(String id, String group, String text) {
+      this(id, group, text, -1);
+    }
+  }
 
   static String words(SplittableRandom r, int n) {
     StringBuilder sb = new StringBuilder();
@@ -82,7 +86,10 @@ class NearDupStageTest {
         for (int c = 0; c < size; c++) {
           docs.add(
               new Planted(
-                  String.format("p%04d", next++), group, c == 0 ? base : perturb(r, base, rate)));
+                  String.format("p%04d", next++),
+                  group,
+                  c == 0 ? base : perturb(r, base, rate),
+                  rate));
         }
       }
     }
@@ -149,9 +156,42 @@ class NearDupStageTest {
     }
     double recall = (double) found / truePairs;
     double precision = (double) togetherSameGroup / together;
+    // the numbers docs/neardup.md quotes
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "neardup planted corpus: %d documents, recall at J >= 0.9 %.4f (%d of %d pairs),"
+            + " precision %.4f (%d of %d pairs put together are planted together)%n",
+        docs.size(),
+        recall,
+        found,
+        truePairs,
+        precision,
+        togetherSameGroup,
+        together);
     assertTrue(truePairs > 200, "pairs at J ≥ 0.9: " + truePairs);
     assertTrue(recall >= 0.95, "recall at J ≥ 0.9: " + recall + " of " + truePairs);
     assertTrue(precision >= 0.95, "precision: " + precision + " of " + together);
+
+    // per perturbation rate: the exact Jaccard of copy and base, and how often they are together
+    java.util.TreeMap<Double, double[]> byRate = new java.util.TreeMap<>();
+    for (Planted d : docs) {
+      if (d.rate() > 0 && !d.id().equals(d.group())) {
+        double[] acc = byRate.computeIfAbsent(d.rate(), k -> new double[3]);
+        acc[0]++;
+        acc[1] += exact.exactJaccard(tokens.get(d.id()), tokens.get(d.group()));
+        acc[2] += got.get(d.id()).getString(1).equals(got.get(d.group()).getString(1)) ? 1 : 0;
+      }
+    }
+    byRate.forEach(
+        (rate, acc) ->
+            System.out.printf(
+                java.util.Locale.ROOT,
+                "neardup planted corpus: rate %.3f, %d copies, mean exact J %.3f, in the base's"
+                    + " cluster %.3f%n",
+                rate,
+                (long) acc[0],
+                acc[1] / acc[0],
+                acc[2] / acc[0]));
 
     // exact copies: clusters of exactly the planted sizes, named by their smallest id
     for (Planted d : docs) {
@@ -191,7 +231,6 @@ class NearDupStageTest {
     Map<String, Object> broadcast = new HashMap<>();
     Map<String, Row> a = run(docs, params(), shuffled);
     Map<String, Row> b = run(docs, params("neardup.max-bucket=10"), broadcast);
-    System.out.println("DETAILS " + shuffled + "\nDETAILS " + broadcast);
     assertEquals(0L, shuffled.get("buckets_over_max_bucket"));
     assertEquals(16L, broadcast.get("buckets_over_max_bucket"));
     assertEquals(16L * 120, broadcast.get("members_of_buckets_over_max_bucket"));
