@@ -124,8 +124,39 @@ public final class Explain {
       }
       v.append(" (alpha ").append(alpha).append(')');
       line(s, name, v.toString().trim());
+      labelLine(s, sc, name, id);
     }
     return values;
+  }
+
+  /**
+   * The score table's text columns besides the id (the neardup signal's cluster_id: the smallest id
+   * of the document's near-duplicate cluster), on a line of their own.
+   */
+  private static void labelLine(StringBuilder s, ScoreTable sc, String name, String id) {
+    List<String> text = new ArrayList<>();
+    for (var f : sc.table().schema().fields()) {
+      if (f.dataType().equals(org.apache.spark.sql.types.DataTypes.StringType)
+          && !f.name().equals(Columns.ID)) {
+        text.add(f.name());
+      }
+    }
+    if (text.isEmpty()) {
+      return;
+    }
+    Row r =
+        sc.table()
+            .filter(col(Columns.ID).cast("string").equalTo(id))
+            .select(text.stream().map(c -> col(c)).toArray(Column[]::new))
+            .first();
+    StringBuilder v = new StringBuilder();
+    for (int i = 0; i < text.size(); i++) {
+      v.append(i == 0 ? "" : " ")
+          .append(text.get(i))
+          .append(' ')
+          .append(r.isNullAt(i) ? "–" : r.getString(i));
+    }
+    line(s, name, v.toString());
   }
 
   private static void shardSet(
