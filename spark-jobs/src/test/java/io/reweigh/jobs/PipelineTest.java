@@ -397,6 +397,39 @@ class PipelineTest {
   }
 
   @Test
+  void nearDuplicateClustersReachTheShardsAndExplainWhateverThePartitioning() {
+    Path out = tmp.resolve("neardup");
+    Pipeline.Summary first = run(out, cfg("stages=[neardup]"), false);
+    var df = spark.read().parquet(out.resolve(Columns.SHARDS_DIR).toString());
+    assertTrue(
+        List.of(df.columns()).containsAll(List.of("cluster_id", "cluster_size", "weight_neardup")));
+    // the demo's planted exact copies are clusters; a cluster of k weighs as one document
+    var dups = df.filter("label = 'exact-dup'");
+    assertEquals(0, dups.filter("cluster_size < 2").count());
+    var one = df.filter("cluster_size = 1").select("weight_neardup").first().getDouble(0);
+    var k = df.filter("cluster_size > 2").select("cluster_size", "weight_neardup").first();
+    assertEquals(one / k.getInt(0), k.getDouble(1), 1e-9);
+    String id = df.filter("cluster_size > 2").select("id").first().getString(0);
+    String text =
+        io.reweigh.jobs.report.Explain.explain(
+            spark, new OutputDir(out.toString(), spark.sparkContext().hadoopConfiguration()), id);
+    assertTrue(text.contains("cluster_size " + k.getInt(0)), text);
+    assertTrue(text.contains("cluster_id doc-"), text);
+
+    String oldShuffle = spark.conf().get("spark.sql.shuffle.partitions");
+    String oldBytes = spark.conf().get("spark.sql.files.maxPartitionBytes");
+    try {
+      spark.conf().set("spark.sql.shuffle.partitions", "7");
+      spark.conf().set("spark.sql.files.maxPartitionBytes", "65536");
+      Pipeline.Summary other = run(tmp.resolve("neardup2"), cfg("stages=[neardup]"), true);
+      assertEquals(shardHashes(first), shardHashes(other), "same bytes with other partitioning");
+    } finally {
+      spark.conf().set("spark.sql.shuffle.partitions", oldShuffle);
+      spark.conf().set("spark.sql.files.maxPartitionBytes", oldBytes);
+    }
+  }
+
+  @Test
   void noSignalsGiveUniformWeights() {
     Pipeline.Summary s = run(tmp.resolve("uniform"), cfg("stages=[]"), false);
     var df = spark.read().parquet(tmp.resolve("uniform").resolve(Columns.SHARDS_DIR).toString());
