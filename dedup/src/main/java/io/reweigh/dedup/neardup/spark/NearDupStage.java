@@ -75,9 +75,8 @@ public final class NearDupStage {
     try {
       long n = sigs.count();
       timer.lap("signatures");
-      Dataset<Row> candidates = candidates(sigs, p, stats).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> candidates = candidates(sigs, p, stats);
       cached.add(candidates);
-      stats.put("candidate_pairs", candidates.count());
       timer.lap("candidates");
       Dataset<Row> edges = verified(sigs, candidates, p).persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(edges);
@@ -197,8 +196,10 @@ public final class NearDupStage {
     if (big > 0) {
       pairs = pairs.union(pairsWithHub(members, broadcast(large)));
     }
-    Dataset<Row> out = ConnectedComponents.canonical(pairs);
-    out.count();
+    // persisted and counted before the members and buckets it is made of are released, so that it
+    // is computed once
+    Dataset<Row> out = ConnectedComponents.canonical(pairs).persist(StorageLevel.MEMORY_AND_DISK());
+    stats.put("candidate_pairs", out.count());
     members.unpersist();
     buckets.unpersist();
     return out;
