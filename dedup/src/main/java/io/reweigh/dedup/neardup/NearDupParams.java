@@ -16,6 +16,8 @@ public record NearDupParams(
     double power,
     long seed,
     int maxBucket,
+    long broadcastBuckets,
+    long singleTaskEdges,
     Tokenizer tokenizer)
     implements Serializable {
 
@@ -38,6 +40,8 @@ public record NearDupParams(
         cfg.get(NearDupSignal.POWER),
         cfg.get(NearDupSignal.SEED),
         cfg.get(NearDupSignal.MAX_BUCKET),
+        cfg.get(NearDupSignal.BROADCAST_BUCKETS),
+        cfg.get(NearDupSignal.SINGLE_TASK_EDGES),
         Tokenizers.fromConfig(cfg));
   }
 

@@ -72,6 +72,22 @@ public final class NearDupSignal implements Signal {
           "LSH buckets with more members than this (boilerplate shared by many documents) are"
               + " joined to their hub through a broadcast instead of a shuffle, so that no bucket"
               + " becomes one task; the pairs are the same either way.");
+  public static final ConfigKey<Long> BROADCAST_BUCKETS =
+      ConfigKey.tuning(
+          "neardup.broadcast-buckets",
+          1_000_000L,
+          ValueParser.longRange(0, Long.MAX_VALUE),
+          "When at most this many LSH buckets have two or more members, they are broadcast (~40"
+              + " bytes each) and every document meets its buckets' hubs without a shuffle; more"
+              + " are joined through a shuffle. The pairs are the same either way.");
+  public static final ConfigKey<Long> SINGLE_TASK_EDGES =
+      ConfigKey.tuning(
+          "neardup.single-task-edges",
+          2_000_000L,
+          ValueParser.longRange(0, Long.MAX_VALUE),
+          "Clusters of at most this many verified pairs are found by union-find in one Spark task"
+              + " (~50 bytes per pair of its memory); more go through the distributed"
+              + " large-star/small-star rounds (0: always). The clusters are the same either way.");
 
   @Override
   public String name() {
@@ -96,7 +112,16 @@ public final class NearDupSignal implements Signal {
 
   @Override
   public List<ConfigKey<?>> keys() {
-    return List.of(SHINGLE, HASHES, BANDS, THRESHOLD, POWER, SEED, MAX_BUCKET);
+    return List.of(
+        SHINGLE,
+        HASHES,
+        BANDS,
+        THRESHOLD,
+        POWER,
+        SEED,
+        MAX_BUCKET,
+        BROADCAST_BUCKETS,
+        SINGLE_TASK_EDGES);
   }
 
   @Override

@@ -5,8 +5,17 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.min;
 
+import io.reweigh.dedup.neardup.UnionFind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Connected components of an undirected graph with long node ids, entirely in Spark: the large-star
@@ -18,6 +27,11 @@ import org.apache.spark.sql.Row;
  * <p>Large-star: every node u links each larger neighbour to m(u), the smallest of u and its
  * neighbours. Small-star: every node u links itself and its smaller neighbours to the smallest of
  * them. When a round changes no edge, every component is a star around its smallest node.
+ *
+ * <p>A graph of at most {@code singleTaskEdges} edges (16 bytes each) is instead labelled by {@link
+ * UnionFind} inside one Spark task: each distributed round costs a few Spark jobs whatever the
+ * graph's size, and for the thousands to millions of verified pairs of a typical corpus one task
+ * finishes before the first round has been scheduled. Both give the same labels.
  */
 public final class ConnectedComponents {
   private ConnectedComponents() {}
@@ -32,15 +46,21 @@ public final class ConnectedComponents {
   /**
    * The result: (node, label) for every node with an edge, label = its component's smallest node.
    */
-  public record Result(Dataset<Row> labels, int rounds) {}
+  public record Result(Dataset<Row> labels, int rounds, boolean singleTask) {}
+
+  static final StructType LABELS =
+      new StructType().add(NODE, DataTypes.LongType, false).add(LABEL, DataTypes.LongType, false);
 
   /**
    * Components of the graph of {@code edges} (columns u, v; self-loops and duplicates allowed).
    * Nodes without an edge are not in the result. Throws when {@code maxRounds} are not enough (they
    * are: ~2 log2(nodes) suffice in practice).
    */
-  public static Result of(Dataset<Row> edges, int maxRounds) {
+  public static Result of(Dataset<Row> edges, int maxRounds, long singleTaskEdges) {
     Dataset<Row> e = canonical(edges.select(col(U), col(V))).localCheckpoint(true);
+    if (e.count() <= singleTaskEdges) {
+      return new Result(inOneTask(e), 0, true);
+    }
     for (int round = 1; round <= maxRounds; round++) {
       Dataset<Row> next = smallStar(largeStar(e)).localCheckpoint(true);
       boolean same = next.count() == e.count() && next.exceptAll(e).isEmpty();
@@ -52,11 +72,39 @@ public final class ConnectedComponents {
             e.select(col(V).as(NODE), col(U).as(LABEL))
                 .union(e.select(col(U).as(NODE), col(U).as(LABEL)))
                 .distinct();
-        return new Result(labels, round);
+        return new Result(labels, round, false);
       }
     }
     throw new IllegalStateException(
         "connected components did not converge in " + maxRounds + " rounds");
+  }
+
+  /** (node, label) by union-find over all edges, in one task. */
+  static Dataset<Row> inOneTask(Dataset<Row> e) {
+    MapPartitionsFunction<Row, Row> f =
+        rows -> {
+          long[] us = new long[1024];
+          long[] vs = new long[1024];
+          int m = 0;
+          while (rows.hasNext()) {
+            Row r = rows.next();
+            if (m == us.length) {
+              us = Arrays.copyOf(us, m * 2);
+              vs = Arrays.copyOf(vs, m * 2);
+            }
+            us[m] = r.getLong(0);
+            vs[m++] = r.getLong(1);
+          }
+          UnionFind uf = new UnionFind(Arrays.copyOf(us, m), Arrays.copyOf(vs, m));
+          long[] nodes = uf.nodes();
+          long[] labels = uf.labels();
+          List<Row> out = new ArrayList<>(nodes.length);
+          for (int i = 0; i < nodes.length; i++) {
+            out.add(RowFactory.create(nodes[i], labels[i]));
+          }
+          return out.iterator();
+        };
+    return e.coalesce(1).mapPartitions(f, Encoders.row(LABELS));
   }
 
   /** (min, max) of each edge without self-loops, once. */

@@ -82,7 +82,9 @@ public final class NearDupStage {
       cached.add(edges);
       stats.put("verified_pairs", edges.count());
       timer.lap("verify");
-      ConnectedComponents.Result cc = ConnectedComponents.of(edges, MAX_ROUNDS);
+      ConnectedComponents.Result cc =
+          ConnectedComponents.of(edges, MAX_ROUNDS, p.singleTaskEdges());
+      stats.put("components_path", cc.singleTask() ? "single-task" : "distributed");
       stats.put("components_rounds", cc.rounds());
       timer.lap("components");
       Dataset<Row> clusters = clusters(sigs, cc.labels()).persist(StorageLevel.MEMORY_AND_DISK());
@@ -190,11 +192,19 @@ public final class NearDupStage {
     stats.put("largest_bucket", agg.isNullAt(1) ? 0 : agg.getLong(1));
     stats.put("buckets_over_max_bucket", big);
     stats.put("members_of_buckets_over_max_bucket", agg.isNullAt(3) ? 0 : agg.getLong(3));
-    Dataset<Row> small = buckets.where(col("size").leq(p.maxBucket()));
-    Dataset<Row> large = buckets.where(col("size").gt(p.maxBucket()));
-    Dataset<Row> pairs = pairsWithHub(members, small);
-    if (big > 0) {
-      pairs = pairs.union(pairsWithHub(members, broadcast(large)));
+    Dataset<Row> pairs;
+    boolean broadcastAll = agg.getLong(0) <= p.broadcastBuckets();
+    stats.put("buckets_join", broadcastAll ? "broadcast" : "shuffle");
+    if (broadcastAll) {
+      // few shared buckets (the common case): every member meets its hub without a shuffle
+      pairs = pairsWithHub(members, broadcast(buckets));
+    } else {
+      Dataset<Row> small = buckets.where(col("size").leq(p.maxBucket()));
+      pairs = pairsWithHub(members, small);
+      if (big > 0) {
+        Dataset<Row> large = buckets.where(col("size").gt(p.maxBucket()));
+        pairs = pairs.union(pairsWithHub(members, broadcast(large)));
+      }
     }
     // persisted and counted before the members and buckets it is made of are released, so that it
     // is computed once

@@ -48,13 +48,22 @@ class ConnectedComponentsTest {
     return x;
   }
 
+  /** The labels of the distributed rounds, checked equal to those of the single-task path. */
   static Map<Long, Long> run(List<long[]> edges) {
+    Map<Long, Long> distributed = run(edges, 0);
+    assertEquals(distributed, run(edges, Long.MAX_VALUE), "single task = distributed rounds");
+    return distributed;
+  }
+
+  static Map<Long, Long> run(List<long[]> edges, long singleTaskEdges) {
     List<Row> rows = new ArrayList<>();
     for (long[] e : edges) {
       rows.add(RowFactory.create(e[0], e[1]));
     }
     Dataset<Row> df = spark.createDataFrame(rows, EDGES).repartition(3);
-    ConnectedComponents.Result r = ConnectedComponents.of(df, 64);
+    ConnectedComponents.Result r = ConnectedComponents.of(df, 64, singleTaskEdges);
+    assertEquals(singleTaskEdges > 0, r.singleTask());
+    assertEquals(r.singleTask(), r.rounds() == 0);
     Map<Long, Long> got = new HashMap<>();
     for (Row row : r.labels().collectAsList()) {
       Long before = got.put(row.getLong(0), row.getLong(1));

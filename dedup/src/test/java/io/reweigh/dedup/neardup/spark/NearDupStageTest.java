@@ -229,8 +229,16 @@ class NearDupStageTest {
     }
     Map<String, Object> shuffled = new HashMap<>();
     Map<String, Object> broadcast = new HashMap<>();
-    Map<String, Row> a = run(docs, params(), shuffled);
-    Map<String, Row> b = run(docs, params("neardup.max-bucket=10"), broadcast);
+    Map<String, Object> all = new HashMap<>();
+    Map<String, Row> a = run(docs, params("neardup.broadcast-buckets=0"), shuffled);
+    Map<String, Row> b =
+        run(docs, params("neardup.broadcast-buckets=0", "neardup.max-bucket=10"), broadcast);
+    Map<String, Row> c = run(docs, params(), all);
+    assertEquals("shuffle", shuffled.get("buckets_join"));
+    assertEquals("shuffle", broadcast.get("buckets_join"));
+    assertEquals("broadcast", all.get("buckets_join"));
+    assertEquals(all.get("candidate_pairs"), broadcast.get("candidate_pairs"));
+    assertEquals(a, c);
     assertEquals(0L, shuffled.get("buckets_over_max_bucket"));
     assertEquals(16L, broadcast.get("buckets_over_max_bucket"));
     assertEquals(16L * 120, broadcast.get("members_of_buckets_over_max_bucket"));
