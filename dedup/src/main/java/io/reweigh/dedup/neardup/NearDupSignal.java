@@ -106,7 +106,7 @@ public final class NearDupSignal implements Signal {
 
   @Override
   public boolean enabledByDefault() {
-    // opt-in until its cost at the benchmark corpus's scale is measured (docs/neardup.md)
+    // opt-in until the default's other effects change with it (docs/neardup.md, "Not decided yet")
     return false;
   }
 
