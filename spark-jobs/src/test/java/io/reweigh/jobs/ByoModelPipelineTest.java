@@ -9,6 +9,8 @@ import io.reweigh.core.demo.DemoCorpus;
 import io.reweigh.core.spark.SharedSpark;
 import io.reweigh.core.testing.ByoExample;
 import io.reweigh.core.text.HuggingFaceTokenizer;
+import io.reweigh.core.text.Tokenizer;
+import io.reweigh.jobs.manifest.IngestDetails;
 import io.reweigh.jobs.stage.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -78,14 +80,13 @@ class ByoModelPipelineTest {
     }
     assertEquals(sum, s.counts().outputTokens());
 
-    @SuppressWarnings("unchecked")
-    Map<String, Object> tokenizer =
-        (Map<String, Object>) s.manifest().stages().get("ingest").details().get("tokenizer");
-    assertEquals("huggingface", tokenizer.get("kind"));
-    assertEquals(t.sha256(), tokenizer.get("sha256"));
-    Map<String, Object> imported = s.manifest().stages().get("proxy-model").details();
+    Tokenizer.Description tokenizer =
+        s.manifest().stages().get("ingest").details(IngestDetails.class).tokenizer();
+    assertEquals("huggingface", tokenizer.kind());
+    assertEquals(t.sha256(), tokenizer.sha256());
+    Map<String, Object> imported = s.manifest().stages().get("proxy-model").detailsJson();
     assertEquals("torchscript", imported.get("format"), imported.toString());
-    Map<String, Object> influence = s.manifest().stages().get("influence").details();
+    Map<String, Object> influence = s.manifest().stages().get("influence").detailsJson();
     assertEquals(List.of("head"), influence.get("layers"));
     assertTrue(
         s.manifest().stages().containsKey("coreset"), s.manifest().stages().keySet().toString());

@@ -73,11 +73,12 @@ class InfluenceStageTest {
     docs = spark.createDataFrame(rows, schema).repartition(8);
     params = params();
     modelStats =
-        ProxyModelStage.run(spark, docs, params.proxy(), dir.resolve("model").toString()).details();
+        ProxyModelStage.run(spark, docs, params.proxy(), dir.resolve("model").toString())
+            .detailsJson();
     checkpoints = ProxyModelStage.read(spark, dir.resolve("model").toString());
     stats =
         InfluenceStage.run(spark, docs, params, checkpoints, dir.resolve("si").toString())
-            .details();
+            .detailsJson();
     for (Row r : spark.read().parquet(dir.resolve("si").toString()).collectAsList()) {
       scored.put(r.getString(r.fieldIndex(Columns.ID)), r);
     }

@@ -75,12 +75,14 @@ class UserModelStageTest {
     Dataset<Row> docs = spark.createDataFrame(rows, schema).repartition(4);
     InfluenceParams params = InfluenceParams.fromConfig(cfg());
     modelStats =
-        ProxyModelStage.run(spark, docs, params.proxy(), dir.resolve("model").toString()).details();
+        ProxyModelStage.run(spark, docs, params.proxy(), dir.resolve("model").toString())
+            .detailsJson();
     List<ProxyModelStage.Checkpoint> cps =
         ProxyModelStage.read(spark, dir.resolve("model").toString());
     assertEquals(1, cps.size());
     assertEquals(ModelCache.TORCHSCRIPT, cps.get(0).format());
-    stats = InfluenceStage.run(spark, docs, params, cps, dir.resolve("si").toString()).details();
+    stats =
+        InfluenceStage.run(spark, docs, params, cps, dir.resolve("si").toString()).detailsJson();
     for (Row r : spark.read().parquet(dir.resolve("si").toString()).collectAsList()) {
       scored.put(r.getString(r.fieldIndex(Columns.ID)), r);
     }

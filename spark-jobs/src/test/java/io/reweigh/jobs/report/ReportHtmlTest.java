@@ -28,8 +28,8 @@ public class ReportHtmlTest {
     reasons.put("duplicate id", 1L);
     Manifest.Counts counts = new Manifest.Counts(1003, 990, 10, 3, reasons, 990, 123_456, true);
     Map<String, StageStats> stages = new LinkedHashMap<>();
-    stages.put("ingest", new StageStats(1000, 4.5, Map.of("tokens", 123_456)));
-    stages.put("commonness", new StageStats(1000, 12.25, Map.of("mode", "exact")));
+    stages.put("ingest", StageStats.of(1000, Map.of("tokens", 123_456)).withSeconds(4.5));
+    stages.put("commonness", StageStats.of(1000, Map.of("mode", "exact")).withSeconds(12.25));
     DomainStats web = new DomainStats(HOSTILE, 600, 80_000, 500, 400, 50_000, null, 1, null, null);
     DomainStats code = new DomainStats("code", 390, 43_456, 490, 590, 73_456, null, 1, null, null);
     ShardSets.SetResult set =
