@@ -31,7 +31,7 @@ public record CommonnessDetails(
     Long sketchUpdates,
     Double sketchErrorBound,
     Validation validation,
-    double[] segmentMeanCommonness,
+    java.util.List<Double> segmentMeanCommonness,
     double clipLow,
     double clipHigh,
     Map<String, Double> commonness,
@@ -84,7 +84,7 @@ public record CommonnessDetails(
     public Long sketchUpdates;
     public Double sketchErrorBound;
     public Validation validation;
-    public double[] segmentMeanCommonness;
+    public java.util.List<Double> segmentMeanCommonness;
     public double clipLow;
     public double clipHigh;
 
