@@ -10,6 +10,8 @@ import io.reweigh.core.spark.SharedSpark;
 import io.reweigh.core.testing.ByoExample;
 import io.reweigh.core.text.HuggingFaceTokenizer;
 import io.reweigh.core.text.Tokenizer;
+import io.reweigh.influence.InfluenceDetails;
+import io.reweigh.influence.spark.ProxyModelDetails;
 import io.reweigh.jobs.manifest.IngestDetails;
 import io.reweigh.jobs.stage.Progress;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +19,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -84,10 +85,12 @@ class ByoModelPipelineTest {
         s.manifest().stages().get("ingest").details(IngestDetails.class).tokenizer();
     assertEquals("huggingface", tokenizer.kind());
     assertEquals(t.sha256(), tokenizer.sha256());
-    Map<String, Object> imported = s.manifest().stages().get("proxy-model").detailsJson();
-    assertEquals("torchscript", imported.get("format"), imported.toString());
-    Map<String, Object> influence = s.manifest().stages().get("influence").detailsJson();
-    assertEquals(List.of("head"), influence.get("layers"));
+    ProxyModelDetails imported =
+        s.manifest().stages().get("proxy-model").details(ProxyModelDetails.class);
+    assertEquals("torchscript", imported.format(), imported.toString());
+    InfluenceDetails influence =
+        s.manifest().stages().get("influence").details(InfluenceDetails.class);
+    assertEquals(List.of("head"), influence.layers());
     assertTrue(
         s.manifest().stages().containsKey("coreset"), s.manifest().stages().keySet().toString());
 
