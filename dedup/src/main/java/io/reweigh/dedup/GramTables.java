@@ -2,9 +2,7 @@ package io.reweigh.dedup;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The distinct n-grams of orders 1..n held in primitive arrays: the in-memory exact path of
@@ -242,7 +240,7 @@ public final class GramTables {
 
   /** ln P of every highest-order gram, in fixed point, with the model's statistics. */
   public record Probabilities(
-      ScoreMap logProbs, long vocabulary, List<Map<String, Object>> orders) {}
+      ScoreMap logProbs, long vocabulary, List<CommonnessDetails.Order> orders) {}
 
   /**
    * Interpolated modified Kneser-Ney P_k for every distinct k-gram, bottom up (the same steps as
@@ -279,7 +277,7 @@ public final class GramTables {
     }
     runAll(pool, adjust);
     long vocab = distinct(1);
-    List<Map<String, Object>> orders = new ArrayList<>();
+    List<CommonnessDetails.Order> orders = new ArrayList<>();
     double[] lower = null;
     for (int k = 1; k <= n; k++) {
       int m = distinct(k);
@@ -319,12 +317,7 @@ public final class GramTables {
                       pl);
             }
           });
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("distinct", (long) m);
-      o.put("D1", d.d1());
-      o.put("D2", d.d2());
-      o.put("D3+", d.d3());
-      orders.add(o);
+      orders.add(new CommonnessDetails.Order(d.d1(), d.d2(), d.d3(), m));
       lower = pk;
     }
     int m = distinct(n);

@@ -121,9 +121,9 @@ class GramTablesTest {
       GramTables.Probabilities p = t.probabilities();
       assertEquals(ref.vocabularySize(), p.vocabulary());
       for (int k = 1; k <= n; k++) {
-        assertEquals((long) ref.distinct(k), p.orders().get(k - 1).get("distinct"));
-        assertEquals(ref.discounts(k).d1(), p.orders().get(k - 1).get("D1"));
-        assertEquals(ref.discounts(k).d3(), p.orders().get(k - 1).get("D3+"));
+        assertEquals((long) ref.distinct(k), p.orders().get(k - 1).distinct());
+        assertEquals(ref.discounts(k).d1(), p.orders().get(k - 1).d1());
+        assertEquals(ref.discounts(k).d3(), p.orders().get(k - 1).d3());
       }
       for (long[] d : docs) {
         DocScore want = ref.score(d);
@@ -154,7 +154,7 @@ class GramTablesTest {
       docs.forEach(t::add);
       GramTables.Probabilities p = t.probabilities();
       for (int k = 1; k <= n; k++) {
-        assertEquals((long) ref.distinct(k), p.orders().get(k - 1).get("distinct"));
+        assertEquals((long) ref.distinct(k), p.orders().get(k - 1).distinct());
       }
       for (long[] d : docs) {
         assertEquals(ref.score(d), p.logProbs().score(d, n), "order " + n);

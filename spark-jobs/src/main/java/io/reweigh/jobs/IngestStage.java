@@ -3,12 +3,11 @@ package io.reweigh.jobs;
 import io.reweigh.core.Columns;
 import io.reweigh.core.error.InputErrors;
 import io.reweigh.core.error.PipelineErrors;
-import io.reweigh.core.json.Json;
 import io.reweigh.core.stage.StageStats;
 import io.reweigh.jobs.input.Ingest;
 import io.reweigh.jobs.input.InputPlan;
 import io.reweigh.jobs.input.RejectReason;
-import io.reweigh.jobs.manifest.Manifest;
+import io.reweigh.jobs.manifest.IngestDetails;
 import io.reweigh.jobs.stage.OutputDir;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,16 +58,16 @@ final class IngestStage {
     if (c.inputRows() != t.docs + t.rejected) {
       throw PipelineErrors.accountingBroken(c.inputRows(), t.docs, t.rejected);
     }
-    Manifest.IngestCounts counts =
-        new Manifest.IngestCounts(c.inputRows(), t.docs, t.rejected, byReason, t.tokens);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> details =
-        new LinkedHashMap<String, Object>(Json.MAPPER.convertValue(counts, Map.class));
-    details.put("tokenizer", settings.tokenizer().describe());
-    details.put("id_check", idCheck);
-    if (settings.replaceInvalidUtf8()) {
-      details.put("invalid_utf8_replaced", t.replaced);
-    }
+    IngestDetails details =
+        new IngestDetails(
+            c.inputRows(),
+            t.docs,
+            t.rejected,
+            byReason,
+            t.tokens,
+            settings.tokenizer().describe(),
+            idCheck,
+            settings.replaceInvalidUtf8() ? t.replaced : null);
     return StageStats.of(t.docs, details);
   }
 

@@ -12,6 +12,7 @@ import io.reweigh.core.stage.Timer;
 import io.reweigh.jobs.input.Ingest;
 import io.reweigh.jobs.input.InputPlan;
 import io.reweigh.jobs.input.InputPlanner;
+import io.reweigh.jobs.manifest.IngestDetails;
 import io.reweigh.jobs.manifest.Manifest;
 import io.reweigh.jobs.manifest.TuningSummary;
 import io.reweigh.jobs.report.Report;
@@ -19,6 +20,7 @@ import io.reweigh.jobs.stage.OutputDir;
 import io.reweigh.jobs.stage.OutputLock;
 import io.reweigh.jobs.stage.Progress;
 import io.reweigh.jobs.stage.StageRunner;
+import io.reweigh.sampler.SamplerDetails;
 import io.reweigh.sampler.SamplerParams;
 import io.reweigh.sampler.ShardSets;
 import io.reweigh.sampler.spark.ShardWriter;
@@ -133,7 +135,7 @@ public final class Pipeline {
             "input: %d %s file(s), %,d bytes",
             plan.files().length, plan.format(), plan.fingerprint().totalBytes()));
     String ingestFp = ingest();
-    Manifest.IngestCounts ingest = stageStats.get(INGEST).details(Manifest.IngestCounts.class);
+    IngestDetails ingest = stageStats.get(INGEST).details(IngestDetails.class);
     Dataset<Row> docs = spark.read().parquet(runner.stageDir(INGEST).toString());
     List<Scored> scored = new ArrayList<>();
     for (String name : cfg.stages()) {
@@ -243,9 +245,10 @@ public final class Pipeline {
     ShardSets.Result shards = ShardWriter.write(spark, kept, tables, params, tmp);
     double seconds = timer.elapsed();
     progress.stageFinished(SAMPLER, shards.rows(), seconds);
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("signals", params.signals().stream().map(SamplerParams.Signal::name).toList());
-    details.put("weight", shards.sets().get(0).weight());
+    SamplerDetails details =
+        new SamplerDetails(
+            params.signals().stream().map(SamplerParams.Signal::name).toList(),
+            shards.sets().get(0).weight());
     stageStats.put(SAMPLER, StageStats.of(shards.rows(), details).withSeconds(seconds));
     return new SampleResult(shards, dropped, tmp);
   }
@@ -269,7 +272,7 @@ public final class Pipeline {
     out.delete(tmp);
   }
 
-  private Manifest.Counts counts(Manifest.IngestCounts ingest, SampleResult sample) {
+  private Manifest.Counts counts(IngestDetails ingest, SampleResult sample) {
     long dropped = sample.dropped().values().stream().mapToLong(Long::longValue).sum();
     long rejected = ingest.rejectedRows() + dropped;
     ShardSets.Result w = sample.written();

@@ -9,13 +9,16 @@ import io.reweigh.core.demo.DemoCorpus;
 import io.reweigh.core.spark.SharedSpark;
 import io.reweigh.core.testing.ByoExample;
 import io.reweigh.core.text.HuggingFaceTokenizer;
+import io.reweigh.core.text.Tokenizer;
+import io.reweigh.influence.InfluenceDetails;
+import io.reweigh.influence.spark.ProxyModelDetails;
+import io.reweigh.jobs.manifest.IngestDetails;
 import io.reweigh.jobs.stage.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -78,15 +81,16 @@ class ByoModelPipelineTest {
     }
     assertEquals(sum, s.counts().outputTokens());
 
-    @SuppressWarnings("unchecked")
-    Map<String, Object> tokenizer =
-        (Map<String, Object>) s.manifest().stages().get("ingest").details().get("tokenizer");
-    assertEquals("huggingface", tokenizer.get("kind"));
-    assertEquals(t.sha256(), tokenizer.get("sha256"));
-    Map<String, Object> imported = s.manifest().stages().get("proxy-model").details();
-    assertEquals("torchscript", imported.get("format"), imported.toString());
-    Map<String, Object> influence = s.manifest().stages().get("influence").details();
-    assertEquals(List.of("head"), influence.get("layers"));
+    Tokenizer.Description tokenizer =
+        s.manifest().stages().get("ingest").details(IngestDetails.class).tokenizer();
+    assertEquals("huggingface", tokenizer.kind());
+    assertEquals(t.sha256(), tokenizer.sha256());
+    ProxyModelDetails imported =
+        s.manifest().stages().get("proxy-model").details(ProxyModelDetails.class);
+    assertEquals("torchscript", imported.format(), imported.toString());
+    InfluenceDetails influence =
+        s.manifest().stages().get("influence").details(InfluenceDetails.class);
+    assertEquals(List.of("head"), influence.layers());
     assertTrue(
         s.manifest().stages().containsKey("coreset"), s.manifest().stages().keySet().toString());
 

@@ -12,6 +12,7 @@ import io.reweigh.jobs.input.Ingest;
 import io.reweigh.jobs.input.InputPlan;
 import io.reweigh.jobs.input.InputPlanner;
 import io.reweigh.jobs.input.RejectReason;
+import io.reweigh.jobs.manifest.IngestDetails;
 import io.reweigh.jobs.stage.OutputDir;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,7 +55,7 @@ class IngestStageTest {
     return out;
   }
 
-  Map<String, Object> ingest(Path in, String name) {
+  IngestDetails ingest(Path in, String name) {
     ResolvedConfig cfg = ResolvedConfig.defaults().with("input.max-doc-chars", 20_000);
     var conf = spark.sparkContext().hadoopConfiguration();
     InputPlan plan = InputPlanner.plan(in.toString(), cfg, conf);
@@ -74,7 +75,7 @@ class IngestStageTest {
                 stage.resolve("data").toString(), stage.resolve(Columns.REJECTS_DIR).toString());
     Dataset<Row> expected = Ingest.classified(spark, plan, Ingest.plan(cfg)).rows();
     assertEquals(lines(expected), lines(written), "written rows = complete classification");
-    return stats.details();
+    return stats.details(IngestDetails.class);
   }
 
   @Test
@@ -82,12 +83,11 @@ class IngestStageTest {
     Path in = tmp.resolve("in");
     DemoCorpus.BadRows noDuplicates = new DemoCorpus.BadRows(2, 2, 1, 1, 0, 1);
     long lines = new DemoCorpus(3).writeJsonl(in, 300, 2, noDuplicates);
-    Map<String, Object> d = ingest(in, "one");
-    assertEquals("one pass: no id repeats", d.get("id_check"));
-    assertEquals(lines, ((Number) d.get("input_rows")).longValue());
-    assertEquals((long) noDuplicates.total(), ((Number) d.get("rejected_rows")).longValue());
-    @SuppressWarnings("unchecked")
-    Map<String, Number> byReason = (Map<String, Number>) d.get("rejected_by_reason");
+    IngestDetails d = ingest(in, "one");
+    assertEquals("one pass: no id repeats", d.idCheck());
+    assertEquals(lines, d.inputRows());
+    assertEquals((long) noDuplicates.total(), d.rejectedRows());
+    Map<String, Long> byReason = d.rejectedByReason();
     assertEquals(
         List.of(
             RejectReason.INVALID_JSON.label(),
@@ -101,11 +101,10 @@ class IngestStageTest {
   void repeatedIdsAreRejectedByTheSecondPass() {
     Path in = tmp.resolve("in");
     long lines = new DemoCorpus(3).writeJsonl(in, 300, 2, DemoCorpus.DEFAULT_BAD_ROWS);
-    Map<String, Object> d = ingest(in, "two");
-    assertTrue(d.get("id_check").toString().startsWith("two passes"), d.toString());
-    assertEquals(lines, ((Number) d.get("input_rows")).longValue());
-    @SuppressWarnings("unchecked")
-    Map<String, Number> byReason = (Map<String, Number>) d.get("rejected_by_reason");
+    IngestDetails d = ingest(in, "two");
+    assertTrue(d.idCheck().startsWith("two passes"), d.toString());
+    assertEquals(lines, d.inputRows());
+    Map<String, Long> byReason = d.rejectedByReason();
     assertEquals(
         DemoCorpus.DEFAULT_BAD_ROWS.duplicateId(),
         byReason.get(RejectReason.DUPLICATE_ID.label()).intValue(),

@@ -3,8 +3,10 @@ package io.reweigh.jobs.bench;
 import io.reweigh.core.Columns;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.demo.DemoCorpus;
+import io.reweigh.core.stage.StageStats;
 import io.reweigh.core.text.Tokenizer;
 import io.reweigh.core.text.Tokenizers;
+import io.reweigh.dedup.CommonnessDetails;
 import io.reweigh.dedup.CommonnessParams;
 import io.reweigh.dedup.spark.CommonnessStage;
 import io.reweigh.jobs.Pipeline;
@@ -13,7 +15,6 @@ import io.reweigh.jobs.stage.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -128,30 +129,29 @@ public final class Bench {
     deleteQuietly(out);
     STAGES.reset();
     long t0 = System.nanoTime();
-    Map<String, Object> stats =
+    StageStats stats =
         CommonnessStage.run(
-                spark, spark.read().parquet(docs), CommonnessParams.fromConfig(cfg), out.toString())
-            .toMap();
+            spark, spark.read().parquet(docs), CommonnessParams.fromConfig(cfg), out.toString());
     double t = (System.nanoTime() - t0) / 1e9;
-    List<String> keep =
-        new ArrayList<>(
-            List.of(
-                "rows",
-                "vocabulary",
-                "hot_ngrams",
-                "sketch_bytes",
-                "sketch_error_bound",
-                "validation",
-                "timings_s"));
+    CommonnessDetails d = stats.details(CommonnessDetails.class);
     StringBuilder sb = new StringBuilder();
-    for (String k : keep) {
-      if (stats.containsKey(k)) {
-        sb.append(k).append('=').append(stats.get(k)).append(' ');
-      }
-    }
+    field(sb, "rows", stats.rows());
+    field(sb, "vocabulary", d.vocabulary());
+    field(sb, "hot_ngrams", d.hotNgrams());
+    field(sb, "sketch_bytes", d.sketchBytes());
+    field(sb, "sketch_error_bound", d.sketchErrorBound());
+    field(sb, "validation", d.validation());
+    field(sb, "timings_s", d.timingsS());
     System.out.println("BENCH   " + name + ": " + sb);
     System.out.print(STAGES.top(8));
     return t;
+  }
+
+  /** {@code name=value } when the stage reported the value. */
+  private static void field(StringBuilder sb, String name, Object value) {
+    if (value != null) {
+      sb.append(name).append('=').append(value).append(' ');
+    }
   }
 
   static void deleteQuietly(Path p) {

@@ -57,7 +57,7 @@ public final class CoresetBench {
       double coreset = st.get(CoresetSignal.NAME).seconds();
       @SuppressWarnings("unchecked")
       Map<String, Object> v =
-          (Map<String, Object>) st.get(CoresetSignal.NAME).details().get("validation");
+          (Map<String, Object>) st.get(CoresetSignal.NAME).detailsJson().get("validation");
       double rho = corpusSpearman(spark, out, c.get(InfluenceSignal.PHASE));
       double withoutValidation =
           v == null ? coreset : ((Number) v.get("coreset_stage_seconds")).doubleValue();

@@ -8,7 +8,7 @@ import java.util.Map;
  * to say where the time goes. One per stage run; not thread-safe.
  */
 public final class Timer {
-  private final Map<String, Object> laps = new LinkedHashMap<>();
+  private final Map<String, Double> laps = new LinkedHashMap<>();
   private final long start = System.nanoTime();
   private long last = start;
   private double lastLap;
@@ -33,8 +33,8 @@ public final class Timer {
   }
 
   /** The laps so far, plus {@code total}: the value of {@code timings_s}. */
-  public Map<String, Object> timings() {
-    Map<String, Object> m = new LinkedHashMap<>(laps);
+  public Map<String, Double> timings() {
+    Map<String, Double> m = new LinkedHashMap<>(laps);
     m.put("total", round(System.nanoTime() - start));
     return m;
   }

@@ -204,13 +204,8 @@ public final class HuggingFaceTokenizer implements Tokenizer {
   }
 
   @Override
-  public Map<String, Object> describe() {
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("kind", "huggingface");
-    m.put("path", path);
-    m.put("sha256", sha256);
-    m.put("vocabulary_size", vocabularySize);
-    return m;
+  public Description describe() {
+    return new Description("huggingface", null, path, sha256, vocabularySize);
   }
 
   @Override

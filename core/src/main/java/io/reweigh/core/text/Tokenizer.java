@@ -31,9 +31,19 @@ public interface Tokenizer extends Serializable {
   }
 
   /** What the manifest records about this tokenizer (kind and its settings or file). */
-  default java.util.Map<String, Object> describe() {
-    return java.util.Map.of("kind", getClass().getSimpleName());
+  default Description describe() {
+    return new Description(getClass().getSimpleName(), null, null, null, null);
   }
+
+  /**
+   * The manifest's {@code stages.ingest.tokenizer}: the kind, and the settings of that kind (the
+   * others null, left out). Names sorted, as the map it replaced was written.
+   */
+  @com.fasterxml.jackson.annotation.JsonPropertyOrder(alphabetic = true)
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  record Description(
+      String kind, Boolean lowercase, String path, String sha256, Integer vocabularySize) {}
 
   /** Number of tokens in text. */
   default int count(CharSequence text) {

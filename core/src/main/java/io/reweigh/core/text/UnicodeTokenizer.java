@@ -20,8 +20,8 @@ public final class UnicodeTokenizer implements Tokenizer {
   }
 
   @Override
-  public java.util.Map<String, Object> describe() {
-    return java.util.Map.of("kind", "unicode", "lowercase", lowercase);
+  public Description describe() {
+    return new Description("unicode", lowercase, null, null, null);
   }
 
   /** What an ASCII character is: skipped (space, control), part of a word, or a token alone. */

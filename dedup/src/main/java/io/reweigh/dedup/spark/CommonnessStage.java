@@ -7,10 +7,10 @@ import io.reweigh.core.spark.SparkStats;
 import io.reweigh.core.stage.StageStats;
 import io.reweigh.core.stage.Timer;
 import io.reweigh.core.weights.WeightMath;
+import io.reweigh.dedup.CommonnessDetails;
 import io.reweigh.dedup.CommonnessParams;
 import io.reweigh.dedup.CommonnessSignal;
 import io.reweigh.dedup.Weighting;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -30,9 +30,7 @@ public final class CommonnessStage {
   /** Computes the score table and writes it (Parquet, zstd) to {@code path}; returns stats. */
   public static StageStats run(
       SparkSession spark, Dataset<Row> docs, CommonnessParams p, String path) {
-    Map<String, Object> stats = new LinkedHashMap<>();
-    stats.put("mode", p.mode());
-    stats.put("order", p.order());
+    CommonnessDetails.Collector stats = new CommonnessDetails.Collector();
     Timer timer = new Timer();
     Dataset<Row> input = docs.select(Columns.ID, Columns.TEXT);
     Dataset<Row> scores =
@@ -62,11 +60,15 @@ public final class CommonnessStage {
       Dataset<Row> written = spark.read().parquet(path);
       Map<String, Map<String, Double>> summaries =
           SparkStats.summaries(written, CommonnessSignal.COMMONNESS, CommonnessSignal.WEIGHT);
-      stats.put("commonness", summaries.get(CommonnessSignal.COMMONNESS));
-      stats.put("weight", summaries.get(CommonnessSignal.WEIGHT));
       timer.lap("summary");
-      timer.into(stats);
-      return StageStats.of(n, stats);
+      return StageStats.of(
+          n,
+          stats.details(
+              p.mode(),
+              p.order(),
+              summaries.get(CommonnessSignal.COMMONNESS),
+              summaries.get(CommonnessSignal.WEIGHT),
+              timer.timings()));
     } finally {
       scores.unpersist();
     }
@@ -83,7 +85,7 @@ public final class CommonnessStage {
    * (CommonnessStageTest). Inverse: a sort for the clip bounds and a pass for the mean.
    */
   static Dataset<Row> weights(
-      Dataset<Row> scores, CommonnessParams p, long n, Map<String, Object> stats) {
+      Dataset<Row> scores, CommonnessParams p, long n, CommonnessDetails.Collector stats) {
     double[] bounds;
     double mean;
     Dataset<Row> withRaw;
@@ -125,7 +127,7 @@ public final class CommonnessStage {
         clipped[i] = WeightMath.clip(w[i], bounds[0], bounds[1]);
       }
       mean = SparkStats.exactMeanOfGroups(clipped, counts);
-      stats.put("segment_mean_commonness", means);
+      stats.segmentMeanCommonness = java.util.Arrays.stream(means).boxed().toList();
     } else {
       withRaw =
           scores.withColumn(
@@ -138,8 +140,8 @@ public final class CommonnessStage {
       bounds = SparkStats.clipBounds(withRaw, "_w", Columns.ID, n, p.clipLow(), p.clipHigh());
       mean = SparkStats.exactMean(clipped(withRaw, bounds), "_wc");
     }
-    stats.put("clip_low", bounds[0]);
-    stats.put("clip_high", bounds[1]);
+    stats.clipLow = bounds[0];
+    stats.clipHigh = bounds[1];
     return clipped(withRaw, bounds).withColumn(CommonnessSignal.WEIGHT, col("_wc").divide(mean));
   }
 

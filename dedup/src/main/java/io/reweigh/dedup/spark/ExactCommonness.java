@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 import io.reweigh.core.Columns;
 import io.reweigh.core.stage.Timer;
 import io.reweigh.core.text.Tokenizer;
+import io.reweigh.dedup.CommonnessDetails;
 import io.reweigh.dedup.CommonnessParams;
 import io.reweigh.dedup.CommonnessSignal;
 import io.reweigh.dedup.Discounts;
@@ -72,7 +73,7 @@ final class ExactCommonness {
       SparkSession spark,
       Dataset<Row> docs,
       CommonnessParams p,
-      Map<String, Object> stats,
+      CommonnessDetails.Collector stats,
       Timer timer) {
     String path = p.exactPath();
     if (!path.equals("distributed")) {
@@ -82,13 +83,13 @@ final class ExactCommonness {
       InMemoryCommonness.Outcome o =
           InMemoryCommonness.score(spark, docs, p, driver, executor, stats, timer);
       if (o.scores() != null) {
-        stats.put("path", "in-memory");
+        stats.path = "in-memory";
         return o.scores();
       }
-      stats.put("path_fallback", o.fallbackReason());
+      stats.pathFallback = o.fallbackReason();
       timer.lap("in_memory_attempt");
     }
-    stats.put("path", "distributed");
+    stats.path = "distributed";
     return distributed(spark, docs, p, stats, timer);
   }
 
@@ -110,7 +111,7 @@ final class ExactCommonness {
       SparkSession spark,
       Dataset<Row> docs,
       CommonnessParams p,
-      Map<String, Object> stats,
+      CommonnessDetails.Collector stats,
       Timer timer) {
     int n = p.order();
     List<Dataset<Row>> persisted = new ArrayList<>();
@@ -139,7 +140,7 @@ final class ExactCommonness {
       timer.lap("count_ngrams");
       // 3-4
       Dataset<Row> pn = probabilities(t, n, stats, persisted);
-      stats.put("vocabulary", vocab);
+      stats.vocabulary = vocab;
       timer.lap("probabilities");
       // 5
       return scoreDocuments(spark, docs, p, t[n], pn, stats, timer);
@@ -162,10 +163,10 @@ final class ExactCommonness {
    * with lp = ln P in fixed point; persisted tables are added to {@code persisted}.
    */
   private static Dataset<Row> probabilities(
-      Dataset<Row>[] t, int n, Map<String, Object> stats, List<Dataset<Row>> persisted) {
+      Dataset<Row>[] t, int n, CommonnessDetails.Collector stats, List<Dataset<Row>> persisted) {
     long vocab = t[1].count();
     Dataset<Row> lower = null;
-    Map<String, Object> orders = new LinkedHashMap<>();
+    Map<String, CommonnessDetails.Order> orders = new LinkedHashMap<>();
     for (int k = 1; k <= n; k++) {
       Discounts d = discounts(t[k]);
       Dataset<Row> ctx =
@@ -189,15 +190,11 @@ final class ExactCommonness {
               kn(d).apply(col("a"), col("sum"), col("n1"), col("n2"), col("n3"), lowerP).as("p"));
       pk.persist(StorageLevel.MEMORY_AND_DISK());
       persisted.add(pk);
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("distinct", t[k].count());
-      o.put("D1", d.d1());
-      o.put("D2", d.d2());
-      o.put("D3+", d.d3());
-      orders.put(String.valueOf(k), o);
+      orders.put(
+          String.valueOf(k), new CommonnessDetails.Order(d.d1(), d.d2(), d.d3(), t[k].count()));
       lower = pk;
     }
-    stats.put("orders", orders);
+    stats.orders = orders;
     return lower.select(
         col(s(n)),
         functions
@@ -220,7 +217,7 @@ final class ExactCommonness {
       CommonnessParams p,
       Dataset<Row> tn,
       Dataset<Row> pn,
-      Map<String, Object> stats,
+      CommonnessDetails.Collector stats,
       Timer timer) {
     int n = p.order();
     Tokenizer tok = p.tokenizer();
@@ -234,7 +231,7 @@ final class ExactCommonness {
             .collectAsList()) {
       hot.put(r.getLong(0), r.getLong(1));
     }
-    stats.put("hot_ngrams", hot.size());
+    stats.hotNgrams = hot.size();
     timer.lap("hot_ngrams");
     Broadcast<Map<Long, Long>> hotB = new JavaSparkContext(spark.sparkContext()).broadcast(hot);
     StructType posSchema =

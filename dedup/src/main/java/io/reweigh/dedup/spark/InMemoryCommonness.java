@@ -4,6 +4,7 @@ import io.reweigh.core.Columns;
 import io.reweigh.core.spark.TaskResults;
 import io.reweigh.core.stage.Timer;
 import io.reweigh.core.text.Tokenizer;
+import io.reweigh.dedup.CommonnessDetails;
 import io.reweigh.dedup.CommonnessParams;
 import io.reweigh.dedup.CommonnessSignal;
 import io.reweigh.dedup.DocScore;
@@ -120,7 +121,7 @@ final class InMemoryCommonness {
       CommonnessParams p,
       long driverLimit,
       long executorLimit,
-      Map<String, Object> stats,
+      CommonnessDetails.Collector stats,
       Timer timer) {
     int n = p.order();
     Tokenizer tok = p.tokenizer();
@@ -154,11 +155,6 @@ final class InMemoryCommonness {
                 driverLimit,
                 g.entries()));
       }
-      Map<String, Object> plan = new LinkedHashMap<>();
-      plan.put("driver_limit_bytes", driverLimit);
-      plan.put("executor_limit_bytes", executorLimit);
-      plan.put("task_table_bytes", shipped[0]);
-      plan.put("task_tables", TaskResults.way(spark.sparkContext().master()));
       long need = ScoreMap.bytesFor(g.distinct(n));
       if (need > executorLimit) {
         return new Outcome(
@@ -171,20 +167,26 @@ final class InMemoryCommonness {
                 need,
                 executorLimit));
       }
-      plan.put("merged_table_bytes", g.bytes());
+      long mergedBytes = g.bytes();
       timer.lap("count_ngrams");
       // the per-gram loops on the merge's threads: same values, ~2x faster on 2 cores
       GramTables.Probabilities pr = g.probabilities(pool);
       merged[0] = null;
       g = null;
-      stats.put("vocabulary", pr.vocabulary());
-      Map<String, Object> orders = new LinkedHashMap<>();
+      stats.vocabulary = pr.vocabulary();
+      Map<String, CommonnessDetails.Order> orders = new LinkedHashMap<>();
       for (int k = 1; k <= n; k++) {
         orders.put(String.valueOf(k), pr.orders().get(k - 1));
       }
-      stats.put("orders", orders);
-      plan.put("probability_map_bytes", pr.logProbs().bytes());
-      stats.put("in_memory", plan);
+      stats.orders = orders;
+      stats.inMemory =
+          new CommonnessDetails.InMemoryPlan(
+              driverLimit,
+              executorLimit,
+              mergedBytes,
+              pr.logProbs().bytes(),
+              shipped[0],
+              TaskResults.way(spark.sparkContext().master()));
       timer.lap("probabilities");
       Dataset<Row> result = scoreDocuments(spark, docs, pr.logProbs(), tok, n);
       timer.lap("score_documents");

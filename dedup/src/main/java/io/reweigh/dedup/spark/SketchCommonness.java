@@ -7,6 +7,7 @@ import io.reweigh.core.spark.TaskResults;
 import io.reweigh.core.stage.Timer;
 import io.reweigh.core.text.Tokenizer;
 import io.reweigh.core.weights.RankCorrelation;
+import io.reweigh.dedup.CommonnessDetails;
 import io.reweigh.dedup.CommonnessParams;
 import io.reweigh.dedup.DocScore;
 import io.reweigh.dedup.GramTables;
@@ -15,7 +16,6 @@ import io.reweigh.dedup.SketchLm;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -46,7 +46,7 @@ final class SketchCommonness {
       SparkSession spark,
       Dataset<Row> docs,
       CommonnessParams p,
-      Map<String, Object> stats,
+      CommonnessDetails.Collector stats,
       Timer timer) {
     checkMemory(spark, p);
     int n = p.order();
@@ -81,13 +81,13 @@ final class SketchCommonness {
     // every document adds n−1 history keys plus n keys per position
     long positions = (sketch.totalCount() - (n - 1) * docCount) / n;
     timer.lap("build_sketch");
-    stats.put("sketch_eps", eps);
-    stats.put("sketch_confidence", conf);
-    stats.put("sketch_depth", sketch.depth());
-    stats.put("sketch_width", sketch.width());
-    stats.put("sketch_bytes", 8L * sketch.depth() * sketch.width());
-    stats.put("sketch_updates", sketch.totalCount());
-    stats.put("sketch_error_bound", eps * sketch.totalCount());
+    stats.sketchEps = eps;
+    stats.sketchConfidence = conf;
+    stats.sketchDepth = sketch.depth();
+    stats.sketchWidth = sketch.width();
+    stats.sketchBytes = 8L * sketch.depth() * sketch.width();
+    stats.sketchUpdates = sketch.totalCount();
+    stats.sketchErrorBound = eps * sketch.totalCount();
     Broadcast<CountMinSketch> b = new JavaSparkContext(spark.sparkContext()).broadcast(sketch);
     StructType schema =
         new StructType()
@@ -112,7 +112,7 @@ final class SketchCommonness {
     result.count();
     timer.lap("score_documents");
     if (p.validationDocs() > 0) {
-      stats.put("validation", validate(docs, p));
+      stats.validation = validate(docs, p);
       timer.lap("validation");
     }
     return result;
@@ -125,7 +125,7 @@ final class SketchCommonness {
    * sketch is nearly exact and its histories few, so this overstates the agreement on a large
    * corpus (docs/softdedup.md, "Why sketch mode ranks far from exact").
    */
-  static Map<String, Object> validate(Dataset<Row> docs, CommonnessParams p) {
+  static CommonnessDetails.Validation validate(Dataset<Row> docs, CommonnessParams p) {
     long seed = p.seed();
     List<Row> sample =
         docs.select(Columns.ID, Columns.TEXT)
@@ -138,7 +138,7 @@ final class SketchCommonness {
       ids.add(p.tokenizer().tokenIds(r.getString(1)));
     }
     if (ids.size() < 3) {
-      return Map.of("docs", ids.size());
+      return new CommonnessDetails.Validation(ids.size(), null, null);
     }
     // exact KN of the sample by the in-memory path's tables (the same bits as KneserNeyModel,
     // GramTablesTest), ~5× faster than the boxed reference on a 2,000-document sample
@@ -156,15 +156,12 @@ final class SketchCommonness {
       a[i] = exact.score(ids.get(i), p.order()).commonness();
       s[i] = SketchLm.score(ids.get(i), p.order(), cms::estimateCount, positions).commonness();
     }
-    return Map.of(
-        "docs",
+    return new CommonnessDetails.Validation(
         ids.size(),
-        "spearman_vs_exact",
-        RankCorrelation.spearman(a, s),
-        "scope",
         "both models trained on this sample only; on a whole large corpus the agreement can be far"
             + " lower (order 4 on 137 MB of real text: 0.50 against 0.98 here), see"
-            + " docs/softdedup.md");
+            + " docs/softdedup.md",
+        RankCorrelation.spearman(a, s));
   }
 
   /** Fails fast, naming the key, when the sketch cannot fit in executor memory. */

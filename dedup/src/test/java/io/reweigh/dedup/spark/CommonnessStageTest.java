@@ -8,10 +8,13 @@ import io.reweigh.core.Columns;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.demo.DemoCorpus;
 import io.reweigh.core.error.ReweighException;
+import io.reweigh.core.json.Json;
 import io.reweigh.core.spark.SharedSpark;
+import io.reweigh.core.stage.StageStats;
 import io.reweigh.core.stage.Timer;
 import io.reweigh.core.text.UnicodeTokenizer;
 import io.reweigh.core.weights.RankCorrelation;
+import io.reweigh.dedup.CommonnessDetails;
 import io.reweigh.dedup.CommonnessParams;
 import io.reweigh.dedup.CommonnessSignal;
 import io.reweigh.dedup.DocScore;
@@ -77,20 +80,20 @@ class CommonnessStageTest {
     assertExactMatchesModel(docs, order, "distributed", "distributed");
   }
 
-  static Map<String, Object> assertExactMatchesModel(
+  static CommonnessDetails.Collector assertExactMatchesModel(
       Dataset<Row> docs, int order, String path, String expectedPath, String... sets) {
     List<String> all = new ArrayList<>(List.of("softdedup.order=" + order));
     all.add("softdedup.exact.path=" + path);
     all.addAll(List.of(sets));
     CommonnessParams p = params(all.toArray(String[]::new));
-    Map<String, Object> stats = new HashMap<>();
+    CommonnessDetails.Collector stats = new CommonnessDetails.Collector();
     Map<String, Row> got = new HashMap<>();
     Dataset<Row> scored = ExactCommonness.score(spark, docs, p, stats, new Timer());
     for (Row r : scored.collectAsList()) {
       got.put(r.getString(0), r);
     }
     scored.unpersist();
-    assertEquals(expectedPath, stats.get("path"), stats.toString());
+    assertEquals(expectedPath, stats.path, stats.pathFallback);
     List<Row> rows = docs.select(Columns.ID, Columns.TEXT).collectAsList();
     io.reweigh.core.text.Tokenizer tok = p.tokenizer();
     List<long[]> ids = new ArrayList<>();
@@ -125,7 +128,8 @@ class CommonnessStageTest {
             io.reweigh.core.testing.ByoExample.tokenizer().toString());
     Map<String, Integer> positions = new HashMap<>();
     for (Row r :
-        ExactCommonness.score(spark, small, params(hf), new HashMap<>(), new Timer())
+        ExactCommonness.score(
+                spark, small, params(hf), new CommonnessDetails.Collector(), new Timer())
             .collectAsList()) {
       positions.put(r.getString(0), r.getInt(1));
     }
@@ -150,29 +154,34 @@ class CommonnessStageTest {
   void autoTakesTheInMemoryPathWhenTablesFitAndFallsBackWhenNot() {
     List<Row> first = demoDf.orderBy(Columns.ID).limit(300).collectAsList();
     Dataset<Row> small = spark.createDataFrame(first, SCHEMA).repartition(3);
-    Map<String, Object> fits = assertExactMatchesModel(small, 3, "auto", "in-memory");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> plan = (Map<String, Object>) fits.get("in_memory");
-    assertTrue(((Number) plan.get("merged_table_bytes")).longValue() > 0, plan.toString());
+    CommonnessDetails.Collector fits = assertExactMatchesModel(small, 3, "auto", "in-memory");
+    CommonnessDetails.InMemoryPlan plan = fits.inMemory;
+    assertTrue(plan.mergedTableBytes() > 0, plan.toString());
     // tables far larger than the limit: the distributed path, same bits, and the manifest says why;
     // it turns broadcast joins off while it runs and gives the session its settings back
     String threshold = spark.conf().get("spark.sql.autoBroadcastJoinThreshold");
-    Map<String, Object> over =
+    CommonnessDetails.Collector over =
         assertExactMatchesModel(
             small, 3, "auto", "distributed", "softdedup.exact.in-memory-limit=100000");
     assertTrue(
-        String.valueOf(over.get("path_fallback")).contains("softdedup.exact.in-memory-limit"),
-        over.toString());
-    assertEquals(fits.get("orders").toString(), over.get("orders").toString());
+        String.valueOf(over.pathFallback).contains("softdedup.exact.in-memory-limit"),
+        over.pathFallback);
+    assertEquals(fits.orders, over.orders);
     assertEquals(threshold, spark.conf().get("spark.sql.autoBroadcastJoinThreshold"));
     assertTrue(spark.conf().getOption("spark.sql.adaptive.autoBroadcastJoinThreshold").isEmpty());
   }
 
   @Test
-  void plantedDuplicatesAndBoilerplateGetLowerWeights() {
+  void plantedDuplicatesAndBoilerplateGetLowerWeights() throws Exception {
     String path = tmp.resolve("c").toString();
-    Map<String, Object> stats = CommonnessStage.run(spark, demoDf, params(), path).toMap();
-    assertEquals(2500L, stats.get("rows"));
+    StageStats stats = CommonnessStage.run(spark, demoDf, params(), path);
+    assertEquals(2500L, stats.rows());
+    assertEquals(2500L, stats.toMap().get("rows"));
+    // written and read back as the manifest does, the details parse into the same record
+    StageStats back =
+        Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(stats), StageStats.class);
+    assertEquals(stats.details(CommonnessDetails.class), back.details(CommonnessDetails.class));
+    assertEquals("in-memory", back.details(CommonnessDetails.class).path());
     Dataset<Row> out =
         spark.read().parquet(path).join(demoDf.select(Columns.ID, "label"), Columns.ID);
     Map<String, Double> mean = new LinkedHashMap<>();
@@ -206,9 +215,10 @@ class CommonnessStageTest {
             new String[] {"softdedup.segments=3", "softdedup.clip-high=0.6"})) {
       CommonnessParams p = params(sets);
       Dataset<Row> scores =
-          ExactCommonness.score(spark, demoDf, p, new HashMap<>(), new Timer()).cache();
+          ExactCommonness.score(spark, demoDf, p, new CommonnessDetails.Collector(), new Timer())
+              .cache();
       long n = scores.count();
-      Map<String, Object> stats = new HashMap<>();
+      CommonnessDetails.Collector stats = new CommonnessDetails.Collector();
       Map<String, Double> got = new HashMap<>();
       for (Row r :
           CommonnessStage.weights(scores, p, n, stats)
@@ -257,8 +267,8 @@ class CommonnessStageTest {
                   functions.greatest(functions.col("_w"), functions.lit(bounds[0])),
                   functions.lit(bounds[1])));
       double mean = io.reweigh.core.spark.SparkStats.exactMean(clipped, "_wc");
-      assertEquals(bounds[0], (double) stats.get("clip_low"));
-      assertEquals(bounds[1], (double) stats.get("clip_high"));
+      assertEquals(bounds[0], stats.clipLow);
+      assertEquals(bounds[1], stats.clipHigh);
       assertEquals(n, got.size());
       for (Row r : clipped.collectAsList()) {
         double want = r.getDouble(2) / mean;
@@ -297,8 +307,8 @@ class CommonnessStageTest {
 
   @Test
   void sketchModeRanksDocumentsLikeExactMode() {
-    Map<String, Object> es = new HashMap<>();
-    Map<String, Object> ss = new HashMap<>();
+    CommonnessDetails.Collector es = new CommonnessDetails.Collector();
+    CommonnessDetails.Collector ss = new CommonnessDetails.Collector();
     Map<String, Double> exact = new HashMap<>();
     for (Row r : ExactCommonness.score(spark, demoDf, params(), es, new Timer()).collectAsList()) {
       exact.put(r.getString(0), r.getDouble(3));
@@ -317,13 +327,12 @@ class CommonnessStageTest {
     }
     double rho = RankCorrelation.spearman(a, b);
     assertTrue(rho >= 0.95, "spearman " + rho);
-    assertEquals(200_000L, ((Number) ss.get("sketch_width")).longValue());
-    assertEquals(7, ((Number) ss.get("sketch_depth")).intValue());
-    assertTrue(((Number) ss.get("sketch_error_bound")).doubleValue() > 0);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> v = (Map<String, Object>) ss.get("validation");
-    assertEquals(500, v.get("docs"));
-    assertTrue(((Number) v.get("spearman_vs_exact")).doubleValue() > 0.8, v.toString());
+    assertEquals(200_000, ss.sketchWidth);
+    assertEquals(7, ss.sketchDepth);
+    assertTrue(ss.sketchErrorBound > 0);
+    CommonnessDetails.Validation v = ss.validation;
+    assertEquals(500, v.docs());
+    assertTrue(v.spearmanVsExact() > 0.8, v.toString());
   }
 
   @Test
@@ -345,11 +354,11 @@ class CommonnessStageTest {
     for (int i = 0; i < 300; i++) {
       texts.add("HOT HOT HOT HOT HOT " + "w" + (i % 17) + " x" + (i % 5) + " tail " + i);
     }
-    Map<String, Object> stats = new HashMap<>();
+    CommonnessDetails.Collector stats = new CommonnessDetails.Collector();
     ExactCommonness.score(
             spark, df(texts), params("softdedup.exact.path=distributed"), stats, new Timer())
         .count();
-    assertTrue(((Number) stats.get("hot_ngrams")).intValue() > 0);
+    assertTrue(stats.hotNgrams > 0);
     assertExactMatchesModel(df(texts), 4);
   }
 
@@ -372,7 +381,7 @@ class CommonnessStageTest {
     }
     assertExactMatchesModel(df(texts), 4);
     assertExactMatchesModel(df(texts), 6);
-    Map<String, Object> stats = new HashMap<>();
+    CommonnessDetails.Collector stats = new CommonnessDetails.Collector();
     for (Row r :
         ExactCommonness.score(spark, df(texts), params(), stats, new Timer()).collectAsList()) {
       double c = r.getDouble(3);

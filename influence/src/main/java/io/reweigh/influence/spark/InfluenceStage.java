@@ -11,8 +11,8 @@ import io.reweigh.core.Columns;
 import io.reweigh.core.spark.SparkStats;
 import io.reweigh.core.stage.StageStats;
 import io.reweigh.core.stage.Timer;
+import io.reweigh.influence.InfluenceDetails;
 import io.reweigh.influence.InfluenceParams;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -35,26 +35,47 @@ public final class InfluenceStage {
       List<ProxyModelStage.Checkpoint> checkpoints,
       String path) {
     Timer timer = new Timer();
-    Map<String, Object> stats = new LinkedHashMap<>();
     String raw = SelfInfluenceScoring.rawPath(path);
-    Dataset<Row> si = SelfInfluenceScoring.score(spark, docs, p, checkpoints, raw, stats);
-    double scoring = timer.lap("score").elapsed();
+    SelfInfluenceScoring.Scored scored =
+        SelfInfluenceScoring.scored(spark, docs, p, checkpoints, raw);
+    Dataset<Row> si = scored.table();
+    double seconds = timer.lap("score").elapsed();
     long n = si.count();
-    stats.put("docs_per_s", n / Math.max(scoring, 1e-9));
+    double docsPerS = n / Math.max(seconds, 1e-9);
 
-    Dataset<Row> weighted = PresenceWeights.weights(si, p, n, stats);
+    PresenceWeights.Weighted weighted = PresenceWeights.weighted(si, p, n);
     weighted
+        .table()
         .select(Columns.ID, TOKENS, SI, W1, W2, DROPPED)
         .write()
         .option("compression", "zstd")
         .parquet(path);
     Dataset<Row> written = spark.read().parquet(path);
-    stats.put(SI, SparkStats.summary(written, SI));
-    stats.put(W1, SparkStats.summary(written, W1));
-    stats.put(W2, SparkStats.summary(written, W2));
-    stats.put("dropped_rows", written.filter(col(DROPPED)).count());
+    Map<String, Double> siSummary = SparkStats.summary(written, SI);
+    Map<String, Double> w1 = SparkStats.summary(written, W1);
+    Map<String, Double> w2 = SparkStats.summary(written, W2);
+    long dropped = written.filter(col(DROPPED)).count();
     SelfInfluenceScoring.delete(spark, raw);
-    timer.lap("weights").into(stats);
-    return StageStats.of(n, stats);
+    timer.lap("weights");
+    InfluenceDetails.Scoring s = scored.facts();
+    InfluenceDetails.Presence z = weighted.presence();
+    return StageStats.of(
+        n,
+        new InfluenceDetails(
+            s.modelLoads(),
+            s.batches(),
+            s.devices(),
+            s.checkpoints(),
+            s.layers(),
+            s.lossNorm(),
+            docsPerS,
+            z == null ? null : z.siMean(),
+            z == null ? null : z.siSd(),
+            z == null ? null : z.zClip(),
+            siSummary,
+            w1,
+            w2,
+            dropped,
+            timer.timings()));
   }
 }

@@ -14,7 +14,9 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.reweigh.core.Columns;
 import io.reweigh.core.spark.SparkStats;
+import io.reweigh.influence.InfluenceDetails;
 import io.reweigh.influence.InfluenceParams;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -33,10 +35,11 @@ public final class PresenceWeights {
    * clip-high] quantiles (the same as clipping exp(τz) at its quantiles, for either sign of τ); w_k
    * = exp(τ_k z) normalised to mean 1; the top drop-top-fraction by SI marked dropped.
    */
-  public static Dataset<Row> weights(
-      Dataset<Row> si, InfluenceParams p, long n, Map<String, Object> s) {
+  public static Weighted weighted(Dataset<Row> si, InfluenceParams p, long n) {
     if (n == 0) {
-      return si.withColumn(W1, lit(1.0)).withColumn(W2, lit(1.0)).withColumn(DROPPED, lit(false));
+      return new Weighted(
+          si.withColumn(W1, lit(1.0)).withColumn(W2, lit(1.0)).withColumn(DROPPED, lit(false)),
+          null);
     }
     double mean = SparkStats.exactMean(si, SI);
     double var =
@@ -55,9 +58,26 @@ public final class PresenceWeights {
             .withColumn(DROPPED, col(RANK).geq(keep));
     double m1 = SparkStats.exactMean(w, RAW_W1);
     double m2 = SparkStats.exactMean(w, RAW_W2);
-    s.put("si_mean", mean);
-    s.put("si_sd", sd);
-    s.put("z_clip", b);
-    return w.withColumn(W1, col(RAW_W1).divide(m1)).withColumn(W2, col(RAW_W2).divide(m2));
+    return new Weighted(
+        w.withColumn(W1, col(RAW_W1).divide(m1)).withColumn(W2, col(RAW_W2).divide(m2)),
+        new InfluenceDetails.Presence(mean, sd, List.of(b[0], b[1])));
+  }
+
+  /** The weighted table, and the corpus statistics it used (null without documents). */
+  public record Weighted(Dataset<Row> table, InfluenceDetails.Presence presence) {}
+
+  /**
+   * {@link #weighted} with the statistics put into {@code s} under their JSON names, for the
+   * coreset stage, whose details are still a map.
+   */
+  public static Dataset<Row> weights(
+      Dataset<Row> si, InfluenceParams p, long n, Map<String, Object> s) {
+    Weighted w = weighted(si, p, n);
+    if (w.presence() != null) {
+      s.put("si_mean", w.presence().siMean());
+      s.put("si_sd", w.presence().siSd());
+      s.put("z_clip", new double[] {w.presence().zClip().get(0), w.presence().zClip().get(1)});
+    }
+    return w.table();
   }
 }

@@ -28,9 +28,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -86,8 +84,6 @@ public final class ProxyModelStage {
       tokens += s.length - 1;
       seqs.add(s);
     }
-    Map<String, Object> stats = new LinkedHashMap<>();
-    stats.put("train_tokens", tokens);
     if (seqs.isEmpty()) {
       throw new IllegalStateException("no documents to train the proxy LM on");
     }
@@ -96,12 +92,12 @@ public final class ProxyModelStage {
     Path dir = new Path(path);
     List<CheckpointEntry> written = new ArrayList<>();
     double[] curve;
+    String device;
     try (NDManager root = NDManager.newBaseManager(DjlRuntime.device());
         ProxyLm model = ProxyLm.create(p.shape(), root, seed)) {
       FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
       fs.mkdirs(dir);
-      stats.put("device", root.getDevice().toString());
-      stats.put("parameters", p.shape().parameterCount());
+      device = root.getDevice().toString();
       curve =
           ProxyTrainer.train(
               model,
@@ -124,11 +120,17 @@ public final class ProxyModelStage {
       throw new UncheckedIOException(e);
     }
     int w = Math.max(1, curve.length / 10);
-    stats.put("loss_first", mean(curve, 0, w));
-    stats.put("loss_last", mean(curve, curve.length - w, curve.length));
-    stats.put("checkpoints", written);
-    timer.lap("train").into(stats);
-    return StageStats.of(seqs.size(), stats);
+    timer.lap("train");
+    return StageStats.of(
+        seqs.size(),
+        ProxyModelDetails.trained(
+            tokens,
+            device,
+            p.shape().parameterCount(),
+            mean(curve, 0, w),
+            mean(curve, curve.length - w, curve.length),
+            written,
+            timer.timings()));
   }
 
   /** The file name of an imported influence.model inside the stage directory. */
@@ -160,16 +162,11 @@ public final class ProxyModelStage {
     }
     DjlRuntime.limitThreads(TorchThreads.of(spark, p.threads()));
     DjlRuntime.inferenceThread();
-    Map<String, Object> stats = new LinkedHashMap<>();
-    stats.put("format", ModelCache.TORCHSCRIPT);
-    stats.put("model", file);
-    stats.put("sha256", c.sha256());
-    stats.put("bytes", (long) c.bytes().length);
+    long[] shape;
+    String device;
     try (TorchScriptLm m = load(key, file, c.bytes())) {
-      long[] shape = probe(key, file, m, p);
-      stats.put("vocab", shape[0]);
-      stats.put("hidden", shape[1]);
-      stats.put("device", m.manager().getDevice().toString());
+      shape = probe(key, file, m, p);
+      device = m.manager().getDevice().toString();
     }
     timer.lap("check");
     Path dir = new Path(path);
@@ -183,8 +180,18 @@ public final class ProxyModelStage {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    timer.lap("copy").into(stats);
-    return StageStats.of(0, stats);
+    timer.lap("copy");
+    return StageStats.of(
+        0,
+        ProxyModelDetails.imported(
+            ModelCache.TORCHSCRIPT,
+            file,
+            c.sha256(),
+            c.bytes().length,
+            shape[0],
+            shape[1],
+            device,
+            timer.timings()));
   }
 
   private static TorchScriptLm load(String key, String file, byte[] bytes) {

@@ -2,6 +2,7 @@ package io.reweigh.influence.spark;
 
 import io.reweigh.core.Columns;
 import io.reweigh.influence.DjlRuntime;
+import io.reweigh.influence.InfluenceDetails;
 import io.reweigh.influence.InfluenceParams;
 import io.reweigh.influence.InfluenceSignal;
 import io.reweigh.influence.ModelCache;
@@ -59,9 +60,12 @@ public final class SelfInfluenceScoring {
     }
   }
 
+  /** The scores as read back, and what the scoring reports. */
+  public record Scored(Dataset<Row> table, InfluenceDetails.Scoring facts) {}
+
   /**
-   * Self-influence of every document of {@code docs} (id, text), written to {@code rawPath} as id,
-   * influence_tokens, self_influence and read back; model facts go into {@code stats}.
+   * {@link #scored} with the model facts put into {@code stats} under their JSON names, for the
+   * coreset stage, whose details are still a map.
    */
   public static Dataset<Row> score(
       SparkSession spark,
@@ -70,6 +74,26 @@ public final class SelfInfluenceScoring {
       List<ProxyModelStage.Checkpoint> checkpoints,
       String rawPath,
       Map<String, Object> stats) {
+    Scored s = scored(spark, docs, p, checkpoints, rawPath);
+    stats.put("model_loads", s.facts().modelLoads());
+    stats.put("batches", s.facts().batches());
+    stats.put("devices", s.facts().devices());
+    stats.put("checkpoints", s.facts().checkpoints());
+    stats.put("layers", s.facts().layers());
+    stats.put("loss_norm", s.facts().lossNorm());
+    return s.table();
+  }
+
+  /**
+   * Self-influence of every document of {@code docs} (id, text), written to {@code rawPath} as id,
+   * influence_tokens, self_influence and read back, with the model facts.
+   */
+  public static Scored scored(
+      SparkSession spark,
+      Dataset<Row> docs,
+      InfluenceParams p,
+      List<ProxyModelStage.Checkpoint> checkpoints,
+      String rawPath) {
     var jsc = new JavaSparkContext(spark.sparkContext());
     Broadcast<List<ProxyModelStage.Checkpoint>> models = jsc.broadcast(checkpoints);
     Counters counters = Counters.of(spark);
@@ -79,13 +103,15 @@ public final class SelfInfluenceScoring {
         .write()
         .option("compression", "zstd")
         .parquet(rawPath);
-    stats.put("model_loads", counters.loads().value());
-    stats.put("batches", counters.batches().value());
-    stats.put("devices", new ArrayList<>(new TreeSet<>(counters.devices().value())));
-    stats.put("checkpoints", checkpoints.size());
-    stats.put("layers", p.layers());
-    stats.put("loss_norm", p.lossNorm().name().toLowerCase(java.util.Locale.ROOT));
-    return spark.read().parquet(rawPath);
+    InfluenceDetails.Scoring facts =
+        new InfluenceDetails.Scoring(
+            counters.loads().value(),
+            counters.batches().value(),
+            new ArrayList<>(new TreeSet<>(counters.devices().value())),
+            checkpoints.size(),
+            p.layers(),
+            p.lossNorm().name().toLowerCase(java.util.Locale.ROOT));
+    return new Scored(spark.read().parquet(rawPath), facts);
   }
 
   /** Deletes a scratch folder ({@link #rawPath}, a validation sample's scores). */

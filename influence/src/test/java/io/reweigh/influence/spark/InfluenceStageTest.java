@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.reweigh.core.Columns;
 import io.reweigh.core.config.ResolvedConfig;
 import io.reweigh.core.demo.DemoCorpus;
+import io.reweigh.core.json.Json;
 import io.reweigh.core.spark.SharedSpark;
+import io.reweigh.core.stage.StageStats;
+import io.reweigh.influence.InfluenceDetails;
 import io.reweigh.influence.InfluenceParams;
 import io.reweigh.influence.InfluenceSignal;
 import java.nio.file.Files;
@@ -32,8 +35,9 @@ class InfluenceStageTest {
   static Path dir;
   static Dataset<Row> docs;
   static InfluenceParams params;
-  static Map<String, Object> modelStats;
-  static Map<String, Object> stats;
+  static ProxyModelDetails modelStats;
+  static StageStats influence;
+  static InfluenceDetails stats;
   static List<ProxyModelStage.Checkpoint> checkpoints;
   static Map<String, Row> scored = new HashMap<>();
   static Map<String, String> labels = new HashMap<>();
@@ -73,11 +77,11 @@ class InfluenceStageTest {
     docs = spark.createDataFrame(rows, schema).repartition(8);
     params = params();
     modelStats =
-        ProxyModelStage.run(spark, docs, params.proxy(), dir.resolve("model").toString()).details();
+        ProxyModelStage.run(spark, docs, params.proxy(), dir.resolve("model").toString())
+            .details(ProxyModelDetails.class);
     checkpoints = ProxyModelStage.read(spark, dir.resolve("model").toString());
-    stats =
-        InfluenceStage.run(spark, docs, params, checkpoints, dir.resolve("si").toString())
-            .details();
+    influence = InfluenceStage.run(spark, docs, params, checkpoints, dir.resolve("si").toString());
+    stats = influence.details(InfluenceDetails.class);
     for (Row r : spark.read().parquet(dir.resolve("si").toString()).collectAsList()) {
       scored.put(r.getString(r.fieldIndex(Columns.ID)), r);
     }
@@ -92,8 +96,8 @@ class InfluenceStageTest {
 
   @Test
   void proxyModelTrainsAndWritesCheckpointsAndLossCurve() {
-    double first = ((Number) modelStats.get("loss_first")).doubleValue();
-    double last = ((Number) modelStats.get("loss_last")).doubleValue();
+    double first = modelStats.lossFirst();
+    double last = modelStats.lossLast();
     assertTrue(last < 0.8 * first, "loss " + first + " -> " + last);
     assertEquals(1, checkpoints.size());
     assertTrue(Files.exists(dir.resolve("model/loss.csv")));
@@ -166,9 +170,21 @@ class InfluenceStageTest {
 
   @Test
   void modelIsLoadedOncePerJvmAcrossPartitions() {
-    assertEquals(1L, stats.get("model_loads"), stats.toString());
-    assertTrue(((Number) stats.get("batches")).longValue() >= 8, stats.toString());
-    assertEquals(List.of("cpu()"), stats.get("devices"));
+    assertEquals(1L, stats.modelLoads(), stats.toString());
+    assertTrue(stats.batches() >= 8, stats.toString());
+    assertEquals(List.of("cpu()"), stats.devices());
+  }
+
+  @Test
+  void detailsAreWrittenUnderTheColumnsNamesAndReadBackTyped() throws Exception {
+    Map<String, Object> json = influence.detailsJson();
+    assertTrue(
+        json.keySet()
+            .containsAll(List.of(InfluenceSignal.SI, InfluenceSignal.W1, InfluenceSignal.W2)),
+        json.keySet().toString());
+    StageStats back =
+        Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(influence), StageStats.class);
+    assertEquals(stats, back.details(InfluenceDetails.class));
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.reweigh.core.demo.DemoCorpus;
 import io.reweigh.core.error.ReweighException;
 import io.reweigh.core.spark.SharedSpark;
 import io.reweigh.core.testing.ByoExample;
+import io.reweigh.influence.InfluenceDetails;
 import io.reweigh.influence.InfluenceParams;
 import io.reweigh.influence.InfluenceSignal;
 import io.reweigh.influence.ModelCache;
@@ -39,8 +40,8 @@ class UserModelStageTest {
   static final SparkSession spark = SharedSpark.session();
   static Path dir;
   static JsonNode ref;
-  static Map<String, Object> modelStats;
-  static Map<String, Object> stats;
+  static ProxyModelDetails modelStats;
+  static InfluenceDetails stats;
   static Map<String, Row> scored = new HashMap<>();
 
   static ResolvedConfig cfg(String... sets) {
@@ -75,12 +76,15 @@ class UserModelStageTest {
     Dataset<Row> docs = spark.createDataFrame(rows, schema).repartition(4);
     InfluenceParams params = InfluenceParams.fromConfig(cfg());
     modelStats =
-        ProxyModelStage.run(spark, docs, params.proxy(), dir.resolve("model").toString()).details();
+        ProxyModelStage.run(spark, docs, params.proxy(), dir.resolve("model").toString())
+            .details(ProxyModelDetails.class);
     List<ProxyModelStage.Checkpoint> cps =
         ProxyModelStage.read(spark, dir.resolve("model").toString());
     assertEquals(1, cps.size());
     assertEquals(ModelCache.TORCHSCRIPT, cps.get(0).format());
-    stats = InfluenceStage.run(spark, docs, params, cps, dir.resolve("si").toString()).details();
+    stats =
+        InfluenceStage.run(spark, docs, params, cps, dir.resolve("si").toString())
+            .details(InfluenceDetails.class);
     for (Row r : spark.read().parquet(dir.resolve("si").toString()).collectAsList()) {
       scored.put(r.getString(r.fieldIndex(Columns.ID)), r);
     }
@@ -95,13 +99,12 @@ class UserModelStageTest {
 
   @Test
   void theStageImportsTheModelInsteadOfTraining() {
-    assertEquals("torchscript", modelStats.get("format"));
-    assertEquals(
-        ref.get("vocabulary_size").asLong(), ((Number) modelStats.get("vocab")).longValue());
-    assertEquals(32L, ((Number) modelStats.get("hidden")).longValue());
+    assertEquals("torchscript", modelStats.format());
+    assertEquals(ref.get("vocabulary_size").asLong(), (long) modelStats.vocab());
+    assertEquals(32L, (long) modelStats.hidden());
     assertTrue(Files.exists(dir.resolve("model").resolve(ProxyModelStage.USER_MODEL_FILE)));
-    assertTrue(!modelStats.containsKey("loss_first"), "nothing trained: " + modelStats);
-    assertEquals(List.of("head"), stats.get("layers"));
+    assertTrue(modelStats.lossFirst() == null, "nothing trained: " + modelStats);
+    assertEquals(List.of("head"), stats.layers());
   }
 
   /** Scores written by the Spark stage equal autograd's per-document ones (window norm). */

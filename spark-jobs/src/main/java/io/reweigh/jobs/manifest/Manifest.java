@@ -75,12 +75,4 @@ public record Manifest(
       long shardRows,
       long outputTokens,
       boolean accountingOk) {}
-
-  /** What the ingest stage reports in its stats (and the pipeline reads back). */
-  public record IngestCounts(
-      long inputRows,
-      long usableRows,
-      long rejectedRows,
-      Map<String, Long> rejectedByReason,
-      long tokens) {}
 }

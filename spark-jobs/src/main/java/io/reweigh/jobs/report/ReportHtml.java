@@ -173,13 +173,14 @@ public final class ReportHtml {
     for (Map.Entry<String, StageStats> e : stages.entrySet()) {
       String json;
       try {
-        // through a plain map, so nested records print sorted like manifest.json on disk
+        // the details' JSON form (nulls left out) through a plain map, so nested records print
+        // sorted like manifest.json read back from disk
         Object plain =
             OutputDir.JSON.readValue(
-                OutputDir.JSON.writeValueAsString(e.getValue().details()), Map.class);
+                OutputDir.JSON.writeValueAsString(e.getValue().detailsJson()), Map.class);
         json = OutputDir.JSON.writeValueAsString(plain);
       } catch (java.io.IOException ex) {
-        // details are maps of JSON values read from manifest.json: not writable is a bug here
+        // details are records or JSON values read from manifest.json: not writable is a bug here
         throw new java.io.UncheckedIOException(
             "stage " + e.getKey() + ": details do not serialise as JSON", ex);
       }

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.reweigh.core.demo.DemoCorpus;
 import io.reweigh.core.stage.StageStats;
+import io.reweigh.core.text.UnicodeTokenizer;
 import io.reweigh.jobs.manifest.EvaluationSummary;
+import io.reweigh.jobs.manifest.IngestDetails;
 import io.reweigh.jobs.manifest.Manifest;
 import io.reweigh.jobs.manifest.TuningSummary;
+import io.reweigh.jobs.stage.OutputDir;
 import io.reweigh.sampler.DomainStats;
 import io.reweigh.sampler.ShardSets;
 import io.reweigh.sampler.WeightStats;
@@ -28,8 +31,21 @@ public class ReportHtmlTest {
     reasons.put("duplicate id", 1L);
     Manifest.Counts counts = new Manifest.Counts(1003, 990, 10, 3, reasons, 990, 123_456, true);
     Map<String, StageStats> stages = new LinkedHashMap<>();
-    stages.put("ingest", new StageStats(1000, 4.5, Map.of("tokens", 123_456)));
-    stages.put("commonness", new StageStats(1000, 12.25, Map.of("mode", "exact")));
+    stages.put(
+        "ingest",
+        StageStats.of(
+                1000,
+                new IngestDetails(
+                    1003,
+                    1000,
+                    3,
+                    reasons,
+                    123_456,
+                    new UnicodeTokenizer(false).describe(),
+                    "one pass: no id repeats",
+                    null))
+            .withSeconds(4.5));
+    stages.put("commonness", StageStats.of(1000, Map.of("mode", "exact")).withSeconds(12.25));
     DomainStats web = new DomainStats(HOSTILE, 600, 80_000, 500, 400, 50_000, null, 1, null, null);
     DomainStats code = new DomainStats("code", 390, 43_456, 490, 590, 73_456, null, 1, null, null);
     ShardSets.SetResult set =
@@ -76,10 +92,14 @@ public class ReportHtmlTest {
   }
 
   static ReportData data() {
+    return data(manifest());
+  }
+
+  static ReportData data(Manifest manifest) {
     ReportData.Doc doc =
         new ReportData.Doc(HOSTILE, HOSTILE, 12, 0.25, java.util.Arrays.asList(0.5, null), HOSTILE);
     return new ReportData(
-        manifest(),
+        manifest,
         List.of(
             new ReportData.Histogram(
                 "hist-weight",
@@ -99,6 +119,16 @@ public class ReportHtmlTest {
         1234,
         List.of(),
         List.of());
+  }
+
+  @Test
+  void aRunsReportEqualsTheReportOfItsManifestReadBack() throws Exception {
+    Manifest m = manifest();
+    Manifest back = OutputDir.JSON.readValue(OutputDir.JSON.writeValueAsString(m), Manifest.class);
+    assertEquals(
+        m.stages().get("ingest").details(IngestDetails.class),
+        back.stages().get("ingest").details(IngestDetails.class));
+    assertEquals(ReportHtml.render(data(m)), ReportHtml.render(data(back)));
   }
 
   @Test

@@ -112,7 +112,7 @@ class NearDupStageTest {
     Dataset<Row> df = spark.createDataFrame(rows, SCHEMA).repartition(3);
     String out = tmp.resolve("nd-" + details.size() + System.nanoTime()).toString();
     StageStats s = NearDupStage.run(spark, df, p, out);
-    details.putAll(s.details());
+    details.putAll(s.detailsJson());
     Map<String, Row> got = new HashMap<>();
     for (Row r : spark.read().parquet(out).collectAsList()) {
       got.put(r.getString(0), r);

@@ -76,7 +76,8 @@ class CoresetStageTest {
     CoresetParams p = params();
     ProxyModelStage.run(spark, docs, p.influence().proxy(), dir.resolve("model").toString());
     checkpoints = ProxyModelStage.read(spark, dir.resolve("model").toString());
-    stats = CoresetStage.run(spark, docs, p, checkpoints, dir.resolve("a").toString()).details();
+    stats =
+        CoresetStage.run(spark, docs, p, checkpoints, dir.resolve("a").toString()).detailsJson();
     out = spark.read().parquet(dir.resolve("a").toString());
   }
 
@@ -172,7 +173,7 @@ class CoresetStageTest {
                 params("coreset.embedding=proxy", "coreset.validation-docs=0"),
                 checkpoints,
                 c)
-            .details();
+            .detailsJson();
     assertEquals("proxy", ps.get("embedding"));
     assertEquals(60, spark.read().parquet(c).filter("is_coreset").count());
   }
